@@ -1,0 +1,1 @@
+pub fn app_placeholder() {}

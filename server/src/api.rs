@@ -1,0 +1,471 @@
+//! The versioned JSON API under `/api/v1`, described by the OpenAPI document it serves at
+//! `/api/v1/openapi.json`. Handlers only translate HTTP; the rules live in `services`.
+
+use crate::auth::{client_address, Actor};
+use crate::error::{json_config, path_config, query_config, AppError, AppResult};
+use crate::services::{accounts, auth as auth_svc, counters, import, staff, units};
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use shared::model::*;
+use shared::{ApiError, ErrorCode};
+use utoipa::OpenApi;
+
+type Json<T> = web::Json<T>;
+type State = web::Data<AppState>;
+
+const JSON_LIMIT: usize = 64 * 1024;
+const CSV_LIMIT: usize = 20 * 1024 * 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .app_data(json_config(JSON_LIMIT))
+            .app_data(query_config())
+            .app_data(path_config())
+            .route("/openapi.json", web::get().to(openapi_json))
+            .route("/auth/login", web::post().to(login))
+            .route("/auth/refresh", web::post().to(refresh))
+            .route("/auth/logout", web::post().to(logout))
+            .route("/auth/me", web::get().to(me))
+            .route("/units", web::get().to(list_units))
+            .route("/units", web::post().to(create_unit))
+            .route("/units/{id}", web::get().to(get_unit))
+            .route("/units/{id}", web::patch().to(update_unit))
+            .route("/counters", web::get().to(list_counters))
+            .route("/counters", web::post().to(create_counter))
+            .route("/counters/{id}", web::get().to(get_counter))
+            .route("/counters/{id}", web::patch().to(update_counter))
+            .route(
+                "/counters/{id}/rotate-token",
+                web::post().to(rotate_counter_token),
+            )
+            .route("/staff", web::get().to(list_staff))
+            .route("/staff", web::post().to(create_staff))
+            .route("/staff/{id}", web::get().to(get_staff))
+            .route("/staff/{id}", web::patch().to(update_staff))
+            .route("/staff/{id}/photo", web::get().to(get_staff_photo))
+            .route("/staff/{id}/photo", web::put().to(put_staff_photo))
+            .route("/accounts", web::get().to(list_accounts))
+            .route("/accounts", web::post().to(create_account))
+            .route("/accounts/{id}", web::get().to(get_account))
+            .route("/accounts/{id}", web::patch().to(update_account))
+            .route("/import/units", web::post().to(import_units))
+            .route("/import/staff", web::post().to(import_staff))
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(AppError(ApiError::with_message(
+                    ErrorCode::NotFound,
+                    "Không có địa chỉ API này.",
+                    "There is no such API endpoint.",
+                )))
+            })),
+    );
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Minh Bạch API", version = "1", description = "API phản ánh, đánh giá dịch vụ công / Citizen-feedback API for Vietnamese public offices."),
+    paths(
+        login, refresh, logout, me,
+        list_units, create_unit, get_unit, update_unit,
+        list_counters, create_counter, get_counter, update_counter, rotate_counter_token,
+        list_staff, create_staff, get_staff, update_staff, get_staff_photo, put_staff_photo,
+        list_accounts, create_account, get_account, update_account,
+        import_units, import_staff,
+        crate::startup::healthz, crate::startup::readyz,
+    ),
+    components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Đăng nhập / Sign-in"),
+        (name = "units", description = "Đơn vị / Units"),
+        (name = "counters", description = "Quầy / Counters"),
+        (name = "staff", description = "Cán bộ / Staff"),
+        (name = "accounts", description = "Tài khoản / Accounts"),
+        (name = "import", description = "Nhập CSV / CSV import"),
+        (name = "health", description = "Giám sát / Health"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+fn rate_limited() -> AppError {
+    AppError::code(ErrorCode::RateLimited)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenResponse), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 429, body = ApiError)))]
+async fn login(
+    state: State,
+    req: HttpRequest,
+    body: Json<LoginRequest>,
+) -> AppResult<Json<TokenResponse>> {
+    let input = shared::validate::login(&body)?;
+    if !state.login_limits.check(
+        &input.username,
+        &client_address(&req, state.config.trust_proxy),
+    ) {
+        return Err(rate_limited());
+    }
+    let st = state.get_ref().clone();
+    let res = state
+        .db
+        .run(move |c| auth_svc::api_login(&st, c, &input))
+        .await?;
+    Ok(web::Json(res))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = ApiError)))]
+async fn refresh(state: State, body: Json<RefreshRequest>) -> AppResult<Json<TokenResponse>> {
+    let token = body.into_inner().refresh_token;
+    if token.is_empty() || token.len() > 256 {
+        return Err(AppError::code(ErrorCode::TokenInvalid));
+    }
+    let st = state.get_ref().clone();
+    let res = state
+        .db
+        .run(move |c| auth_svc::refresh(&st, c, &token))
+        .await?;
+    Ok(web::Json(res))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ApiError)))]
+async fn logout(state: State, actor: Actor) -> AppResult<HttpResponse> {
+    state.db.run(move |c| auth_svc::logout(c, &actor)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ApiError)))]
+async fn me(state: State, actor: Actor) -> AppResult<Json<Me>> {
+    Ok(web::Json(
+        state.db.run(move |c| auth_svc::me(c, &actor)).await?,
+    ))
+}
+
+/// Generates a list handler, a get handler and so on without repeating the plumbing:
+/// each runs its service call on the blocking pool with the signed-in actor.
+macro_rules! with_db {
+    ($state:expr, $actor:ident, |$c:ident| $body:expr) => {{
+        let $actor = $actor;
+        $state.db.run(move |$c| $body).await.map(web::Json)
+    }};
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<Unit>), (status = 401, body = ApiError)))]
+async fn list_units(
+    state: State,
+    actor: Actor,
+    q: web::Query<ListQuery>,
+) -> AppResult<Json<Page<Unit>>> {
+    let q = q.into_inner();
+    with_db!(state, actor, |c| units::list(c, &actor, &q))
+}
+
+#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = NewUnit, security(("bearer" = [])),
+    responses((status = 200, body = Unit), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+async fn create_unit(state: State, actor: Actor, body: Json<NewUnit>) -> AppResult<Json<Unit>> {
+    let body = body.into_inner();
+    with_db!(state, actor, |c| units::create(c, &actor, &body))
+}
+
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Unit), (status = 404, body = ApiError)))]
+async fn get_unit(state: State, actor: Actor, id: web::Path<String>) -> AppResult<Json<Unit>> {
+    let id = id.into_inner();
+    with_db!(state, actor, |c| units::visible(c, &actor, &id)
+        .map(|u| u.into_api()))
+}
+
+#[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "units", params(("id" = String, Path)), request_body = UnitPatch, security(("bearer" = [])),
+    responses((status = 200, body = Unit), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn update_unit(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+    body: Json<UnitPatch>,
+) -> AppResult<Json<Unit>> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    with_db!(state, actor, |c| units::update(c, &actor, &id, &body))
+}
+
+#[utoipa::path(get, path = "/api/v1/counters", tag = "counters", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<Counter>), (status = 401, body = ApiError)))]
+async fn list_counters(
+    state: State,
+    actor: Actor,
+    q: web::Query<ListQuery>,
+) -> AppResult<Json<Page<Counter>>> {
+    let q = q.into_inner();
+    with_db!(state, actor, |c| counters::list(c, &actor, &q))
+}
+
+#[utoipa::path(post, path = "/api/v1/counters", tag = "counters", request_body = NewCounter, security(("bearer" = [])),
+    responses((status = 200, body = Counter), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+async fn create_counter(
+    state: State,
+    actor: Actor,
+    body: Json<NewCounter>,
+) -> AppResult<Json<Counter>> {
+    let body = body.into_inner();
+    with_db!(state, actor, |c| counters::create(c, &actor, &body))
+}
+
+#[utoipa::path(get, path = "/api/v1/counters/{id}", tag = "counters", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Counter), (status = 404, body = ApiError)))]
+async fn get_counter(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+) -> AppResult<Json<Counter>> {
+    let id = id.into_inner();
+    with_db!(state, actor, |c| counters::visible(c, &actor, &id)
+        .map(|x| x.into_api()))
+}
+
+#[utoipa::path(patch, path = "/api/v1/counters/{id}", tag = "counters", params(("id" = String, Path)), request_body = CounterPatch, security(("bearer" = [])),
+    responses((status = 200, body = Counter), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+async fn update_counter(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+    body: Json<CounterPatch>,
+) -> AppResult<Json<Counter>> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    with_db!(state, actor, |c| counters::update(c, &actor, &id, &body))
+}
+
+#[utoipa::path(post, path = "/api/v1/counters/{id}/rotate-token", tag = "counters", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Counter), (status = 404, body = ApiError)))]
+async fn rotate_counter_token(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+) -> AppResult<Json<Counter>> {
+    let id = id.into_inner();
+    with_db!(state, actor, |c| counters::rotate_token(c, &actor, &id))
+}
+
+#[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<Staff>), (status = 401, body = ApiError)))]
+async fn list_staff(
+    state: State,
+    actor: Actor,
+    q: web::Query<ListQuery>,
+) -> AppResult<Json<Page<Staff>>> {
+    let q = q.into_inner();
+    with_db!(state, actor, |c| staff::list(c, &actor, &q))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff", tag = "staff", request_body = NewStaff, security(("bearer" = [])),
+    responses((status = 200, body = Staff), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+async fn create_staff(state: State, actor: Actor, body: Json<NewStaff>) -> AppResult<Json<Staff>> {
+    let body = body.into_inner();
+    with_db!(state, actor, |c| staff::create(c, &actor, &body))
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/{id}", tag = "staff", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Staff), (status = 404, body = ApiError)))]
+async fn get_staff(state: State, actor: Actor, id: web::Path<String>) -> AppResult<Json<Staff>> {
+    let id = id.into_inner();
+    with_db!(state, actor, |c| staff::visible(c, &actor, &id)
+        .map(|x| x.into_api()))
+}
+
+#[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "staff", params(("id" = String, Path)), request_body = StaffPatch, security(("bearer" = [])),
+    responses((status = 200, body = Staff), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+async fn update_staff(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+    body: Json<StaffPatch>,
+) -> AppResult<Json<Staff>> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    with_db!(state, actor, |c| staff::update(c, &actor, &id, &body))
+}
+
+/// Officers' photos are public: citizens see them on the counter page to say who served them.
+#[utoipa::path(get, path = "/api/v1/staff/{id}/photo", tag = "staff", params(("id" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ApiError)))]
+async fn get_staff_photo(state: State, id: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (content_type, bytes) = state.db.run(move |c| staff::photo(c, &id)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .body(bytes))
+}
+
+#[utoipa::path(put, path = "/api/v1/staff/{id}/photo", tag = "staff", params(("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"), security(("bearer" = [])),
+    responses((status = 200, body = Staff), (status = 413, body = ApiError), (status = 415, body = ApiError)))]
+async fn put_staff_photo(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<Json<Staff>> {
+    if body.len() > crate::photo::MAX_UPLOAD_BYTES {
+        return Err(AppError::code(ErrorCode::PayloadTooLarge));
+    }
+    let jpeg = tokio::task::spawn_blocking(move || crate::photo::portrait_jpeg(&body))
+        .await
+        .map_err(AppError::internal)??;
+    let id = id.into_inner();
+    with_db!(state, actor, |c| staff::set_photo(c, &actor, &id, jpeg))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<Account>), (status = 403, body = ApiError)))]
+async fn list_accounts(
+    state: State,
+    actor: Actor,
+    q: web::Query<ListQuery>,
+) -> AppResult<Json<Page<Account>>> {
+    let q = q.into_inner();
+    with_db!(state, actor, |c| accounts::list(c, &actor, &q))
+}
+
+pub async fn create_account_for(
+    state: &AppState,
+    actor: Actor,
+    body: NewAccount,
+) -> AppResult<Account> {
+    let a = actor.clone();
+    let input = state
+        .db
+        .run(move |c| accounts::prepare_create(c, &a, &body))
+        .await?;
+    let password = input.password.clone();
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(AppError::internal)??;
+    state
+        .db
+        .run(move |c| accounts::insert(c, &input, &hash))
+        .await
+}
+
+pub async fn update_account_for(
+    state: &AppState,
+    actor: Actor,
+    id: String,
+    body: AccountPatch,
+) -> AppResult<Account> {
+    let (a, i) = (actor.clone(), id.clone());
+    let patch = state
+        .db
+        .run(move |c| accounts::prepare_update(c, &a, &i, &body))
+        .await?;
+    let new_hash = match patch.password.clone() {
+        Some(p) => Some(
+            tokio::task::spawn_blocking(move || crate::auth::hash_password(&p))
+                .await
+                .map_err(AppError::internal)??,
+        ),
+        None => None,
+    };
+    state
+        .db
+        .run(move |c| accounts::apply_update(c, &actor, &id, &patch, new_hash))
+        .await
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccount, security(("bearer" = [])),
+    responses((status = 200, body = Account), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+async fn create_account(
+    state: State,
+    actor: Actor,
+    body: Json<NewAccount>,
+) -> AppResult<Json<Account>> {
+    create_account_for(&state, actor, body.into_inner())
+        .await
+        .map(web::Json)
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Account), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn get_account(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+) -> AppResult<Json<Account>> {
+    let id = id.into_inner();
+    with_db!(state, actor, |c| accounts::visible(c, &actor, &id)
+        .map(|a| a.into_api()))
+}
+
+#[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path)), request_body = AccountPatch, security(("bearer" = [])),
+    responses((status = 200, body = Account), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn update_account(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+    body: Json<AccountPatch>,
+) -> AppResult<Json<Account>> {
+    update_account_for(&state, actor, id.into_inner(), body.into_inner())
+        .await
+        .map(web::Json)
+}
+
+async fn read_csv_body(mut payload: web::Payload) -> AppResult<Vec<u8>> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| AppError::code(ErrorCode::MalformedRequest))?;
+        if body.len() + chunk.len() > CSV_LIMIT {
+            return Err(AppError::code(ErrorCode::PayloadTooLarge));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[utoipa::path(post, path = "/api/v1/import/units", tag = "import",
+    request_body(content = String, content_type = "text/csv", description = "code,name,kind,parent_code,address,reception_weekday,reception_start,reception_end"),
+    security(("bearer" = [])),
+    responses((status = 200, body = ImportReport), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+async fn import_units(
+    state: State,
+    actor: Actor,
+    payload: web::Payload,
+) -> AppResult<Json<ImportReport>> {
+    let body = read_csv_body(payload).await?;
+    with_db!(state, actor, |c| import::import_units(c, &actor, &body))
+}
+
+#[utoipa::path(post, path = "/api/v1/import/staff", tag = "import",
+    request_body(content = String, content_type = "text/csv", description = "unit_code,full_name,title,badge_number,counter_name"),
+    security(("bearer" = [])),
+    responses((status = 200, body = ImportReport), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+async fn import_staff(
+    state: State,
+    actor: Actor,
+    payload: web::Payload,
+) -> AppResult<Json<ImportReport>> {
+    let body = read_csv_body(payload).await?;
+    with_db!(state, actor, |c| import::import_staff(c, &actor, &body))
+}

@@ -1,0 +1,159 @@
+//! `minhbach serve | migrate | admin create`.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::startup::Application;
+use clap::{Parser, Subcommand};
+use shared::model::{NewAccount, Role};
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "minhbach",
+    version,
+    about = "Minh Bạch — phản ánh, đánh giá dịch vụ công / citizen feedback for public offices"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (runs pending migrations first).
+    Serve {
+        #[command(flatten)]
+        config: Config,
+        /// Load a small demo province (units, counters, staff, accounts) if it is not there yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://data/minhbach.db"
+        )]
+        database_url: String,
+    },
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a national administrator. The password is read from MINHBACH_ADMIN_PASSWORD,
+    /// or from standard input (one line), or asked for at the terminal.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "Quản trị viên")]
+        full_name: String,
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://data/minhbach.db"
+        )]
+        database_url: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    crate::telemetry::init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { config, demo } => serve(config, demo),
+        Command::Migrate { database_url } => migrate(&database_url),
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    username,
+                    full_name,
+                    database_url,
+                },
+        } => create_admin(&database_url, &username, &full_name),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("minhbach: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let app = Application::build(config).await?;
+        if demo {
+            let db = app.state.db.clone();
+            let created = tokio::task::spawn_blocking(move || crate::demo::load(&db)).await??;
+            if created {
+                println!("{}", crate::demo::ACCOUNTS_NOTE);
+            }
+        }
+        println!(
+            "Minh Bạch đang chạy tại http://{} (listening on port {})",
+            app.state.config.addr,
+            app.port()
+        );
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn migrate(url: &str) -> anyhow::Result<()> {
+    let db = Db::connect(url, 1)?;
+    let n = db.migrate()?;
+    println!("{n} migration(s) applied");
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("MINHBACH_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password("Mật khẩu / Password: ")?);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_to_string(&mut line)?;
+    Ok(line.lines().next().unwrap_or("").to_string())
+}
+
+fn create_admin(url: &str, username: &str, full_name: &str) -> anyhow::Result<()> {
+    let db = Db::connect(url, 1)?;
+    db.migrate()?;
+    let input = shared::validate::new_account(&NewAccount {
+        username: username.to_string(),
+        password: read_password()?,
+        full_name: full_name.to_string(),
+        role: Role::Admin,
+        unit_id: None,
+    })
+    .map_err(|e| {
+        let details: Vec<String> = e
+            .fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message.vi))
+            .collect();
+        anyhow::anyhow!("{} {}", e.message.vi, details.join("; "))
+    })?;
+    let hash = crate::auth::hash_password(&input.password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut conn = db.get()?;
+    let account = crate::services::accounts::insert(&mut conn, &input, &hash)
+        .map_err(|e| anyhow::anyhow!("{}", e.0.message.vi))?;
+    println!(
+        "Đã tạo quản trị viên \"{}\" (created administrator).",
+        account.username
+    );
+    Ok(())
+}

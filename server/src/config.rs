@@ -1,0 +1,90 @@
+//! Settings, each from a command-line flag or an environment variable, with defaults that run the
+//! whole platform on a laptop.
+
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long = "addr", env = "MINHBACH_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+
+    /// `sqlite://PATH` (the embedded default) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/minhbach.db"
+    )]
+    pub database_url: String,
+
+    /// Connections in the database pool.
+    #[arg(long, env = "MINHBACH_DB_POOL_SIZE", default_value_t = 8)]
+    pub db_pool_size: u32,
+
+    /// Key for signing access tokens (at least 32 bytes). Without it the server makes one and
+    /// keeps it in the database, so that every process on that database shares it.
+    #[arg(long, env = "MINHBACH_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of an API access token, in seconds.
+    #[arg(long, env = "MINHBACH_ACCESS_TTL", default_value_t = 900)]
+    pub access_ttl_secs: i64,
+
+    /// Lifetime of an API refresh token, in seconds.
+    #[arg(long, env = "MINHBACH_REFRESH_TTL", default_value_t = 30 * 24 * 3600)]
+    pub refresh_ttl_secs: i64,
+
+    /// A web sign-in ends after this many seconds without use.
+    #[arg(long, env = "MINHBACH_WEB_IDLE_TTL", default_value_t = 8 * 3600)]
+    pub web_idle_ttl_secs: i64,
+
+    /// Directory with the built web assets (`pkg/` with the WASM bundle, `style.css`).
+    #[arg(long, env = "MINHBACH_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Mark cookies `Secure`. Defaults to on unless listening on a loopback address.
+    #[arg(long, env = "MINHBACH_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    #[arg(long, env = "MINHBACH_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// Sign-in attempts allowed per account before waiting (one more every 30 s).
+    #[arg(long, env = "MINHBACH_LOGIN_BURST_PER_ACCOUNT", default_value_t = 5)]
+    pub login_burst_per_account: u32,
+
+    /// Sign-in attempts allowed per network address before waiting (one more every 2 s).
+    #[arg(long, env = "MINHBACH_LOGIN_BURST_PER_ADDRESS", default_value_t = 30)]
+    pub login_burst_per_address: u32,
+
+    /// Worker threads for HTTP (0: one per core).
+    #[arg(long, env = "MINHBACH_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+}
+
+impl Config {
+    /// Settings for tests and tools: every default, on the given database.
+    pub fn for_database(database_url: &str) -> Config {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut c = Wrapper::parse_from(["minhbach"]).config;
+        c.database_url = database_url.to_string();
+        c
+    }
+
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| {
+            let host = self
+                .addr
+                .rsplit_once(':')
+                .map(|(h, _)| h)
+                .unwrap_or(&self.addr);
+            !matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "::1")
+        })
+    }
+}

@@ -1,0 +1,16 @@
+//! The Minh Bạch server: the JSON API, the server-rendered pages, and the command line.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod pages;
+pub mod photo;
+pub mod schema;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

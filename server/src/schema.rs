@@ -1,0 +1,110 @@
+//! Table definitions, shared by both backends: every column uses a type that SQLite and
+//! PostgreSQL map the same way (TEXT, BIGINT, INTEGER, BOOLEAN, BLOB/BYTEA).
+
+diesel::table! {
+    units (id) {
+        id -> Text,
+        parent_id -> Nullable<Text>,
+        kind -> Text,
+        code -> Text,
+        name -> Text,
+        address -> Text,
+        reception_weekday -> Integer,
+        reception_start -> Text,
+        reception_end -> Text,
+        active -> Bool,
+        path -> Text,
+        depth -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    counters (id) {
+        id -> Text,
+        unit_id -> Text,
+        name -> Text,
+        qr_token -> Text,
+        active -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    staff (id) {
+        id -> Text,
+        unit_id -> Text,
+        full_name -> Text,
+        title -> Text,
+        badge_number -> Text,
+        counter_id -> Nullable<Text>,
+        has_photo -> Bool,
+        active -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    staff_photos (staff_id) {
+        staff_id -> Text,
+        content_type -> Text,
+        bytes -> Binary,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        full_name -> Text,
+        role -> Text,
+        unit_id -> Nullable<Text>,
+        active -> Bool,
+        auth_version -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        account_id -> Text,
+        kind -> Text,
+        token_hash -> Text,
+        previous_token_hash -> Nullable<Text>,
+        auth_version -> Integer,
+        created_at -> BigInt,
+        last_used_at -> BigInt,
+        expires_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(counters -> units (unit_id));
+diesel::joinable!(staff -> units (unit_id));
+diesel::joinable!(accounts -> units (unit_id));
+diesel::joinable!(sessions -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    counters,
+    staff,
+    staff_photos,
+    accounts,
+    sessions,
+    server_secrets,
+);

@@ -1,0 +1,297 @@
+//! Accounts and roles. Any change to who an account is (role, unit, password, status) bumps its
+//! `auth_version` and ends its sessions, so the change holds at once.
+
+use super::{like_pattern, lower, offset, page_of, subtree_range, units};
+use crate::auth::{revoke_all_sessions, Actor};
+use crate::db::{new_id, now_ms, DbConn};
+use crate::db_run;
+use crate::error::{AppError, AppResult};
+use crate::schema::{accounts, units as units_t};
+use diesel::prelude::*;
+use shared::model::{Account, AccountPatch, ListQuery, NewAccount, Page, Role};
+use shared::{ApiError, ErrorCode, FieldCode};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct AccountRow {
+    pub id: String,
+    pub username: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub role: String,
+    pub unit_id: Option<String>,
+    pub active: bool,
+    pub auth_version: i32,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl AccountRow {
+    pub fn into_api(self) -> Account {
+        Account {
+            role: Role::parse(&self.role).unwrap_or(Role::Officer),
+            id: self.id,
+            username: self.username,
+            full_name: self.full_name,
+            unit_id: self.unit_id,
+            active: self.active,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+pub fn by_username(conn: &mut DbConn, username: &str) -> AppResult<Option<AccountRow>> {
+    let u = username.to_string();
+    Ok(db_run!(conn, {
+        accounts::table
+            .filter(accounts::username.eq(u))
+            .select(AccountRow::as_select())
+            .first(conn)
+            .optional()
+    })?)
+}
+
+fn find(conn: &mut DbConn, id: &str) -> AppResult<Option<(AccountRow, Option<String>)>> {
+    let id = id.to_string();
+    Ok(db_run!(conn, {
+        accounts::table
+            .left_join(units_t::table)
+            .filter(accounts::id.eq(id))
+            .select((AccountRow::as_select(), units_t::path.nullable()))
+            .first(conn)
+            .optional()
+    })?)
+}
+
+/// Accounts are administrators' business; an administrator sees the accounts scoped inside
+/// their subtree (a national account, scoped to nothing, only by a national administrator).
+pub fn visible(conn: &mut DbConn, actor: &Actor, id: &str) -> AppResult<AccountRow> {
+    actor.require_admin()?;
+    match find(conn, id)? {
+        Some((a, path)) if actor.covers(path.as_deref().unwrap_or("")) => Ok(a),
+        _ => Err(AppError::not_found()),
+    }
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> AppResult<AccountRow> {
+    find(conn, id)?
+        .map(|(a, _)| a)
+        .ok_or_else(AppError::not_found)
+}
+
+pub fn list(conn: &mut DbConn, actor: &Actor, q: &ListQuery) -> AppResult<Page<Account>> {
+    actor.require_admin()?;
+    let root = match &q.unit_id {
+        Some(id) => Some(units::visible(conn, actor, id)?.path),
+        None => None,
+    };
+    let range = subtree_range(root.as_deref().unwrap_or(&actor.scope_path));
+    let include_inactive = q.include_inactive.unwrap_or(false);
+    let pattern =
+        q.q.as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(like_pattern);
+    let (limit, skip) = (q.per_page() as i64, offset(q));
+    let (rows, total) = db_run!(conn, {
+        let build = || {
+            let mut query = accounts::table.left_join(units_t::table).into_boxed();
+            if let Some((lo, hi)) = &range {
+                query = query
+                    .filter(units_t::path.ge(lo.clone()))
+                    .filter(units_t::path.lt(hi.clone()));
+            }
+            if !include_inactive {
+                query = query.filter(accounts::active.eq(true));
+            }
+            if let Some(p) = &pattern {
+                query = query.filter(
+                    lower(accounts::full_name)
+                        .like(p.clone())
+                        .escape('\\')
+                        .or(accounts::username.like(p.clone()).escape('\\')),
+                );
+            }
+            query
+        };
+        let total: i64 = build().count().get_result(conn)?;
+        let rows: Vec<AccountRow> = build()
+            .order((accounts::username.asc(),))
+            .limit(limit)
+            .offset(skip)
+            .select(AccountRow::as_select())
+            .load(conn)?;
+        Ok::<_, diesel::result::Error>((rows, total))
+    })?;
+    Ok(page_of(
+        rows.into_iter().map(AccountRow::into_api).collect(),
+        total,
+        q,
+    ))
+}
+
+/// The scope an account may be given by this administrator: a unit in their subtree, or no
+/// unit (national) only by a national administrator and only for another administrator.
+fn check_scope(
+    conn: &mut DbConn,
+    actor: &Actor,
+    role: Role,
+    unit_id: Option<&str>,
+) -> AppResult<()> {
+    match unit_id {
+        Some(u) => {
+            units::referenced(conn, actor, "unit_id", u)?;
+            Ok(())
+        }
+        None if role == Role::Admin && actor.scope_path.is_empty() => Ok(()),
+        None if role == Role::Admin => Err(AppError::forbidden()),
+        None => Err(ApiError::field(
+            "unit_id",
+            FieldCode::Required,
+            "Vui lòng chọn đơn vị của tài khoản.",
+            "Please choose the account's unit.",
+        )
+        .into()),
+    }
+}
+
+fn duplicate_username() -> AppError {
+    ApiError::field(
+        "username",
+        FieldCode::Duplicate,
+        "Tên đăng nhập này đã có người dùng.",
+        "This username is already taken.",
+    )
+    .into()
+}
+
+/// Creates an account; the password is hashed by the caller (off the database thread's lock).
+pub fn insert(conn: &mut DbConn, input: &NewAccount, password_hash: &str) -> AppResult<Account> {
+    if by_username(conn, &input.username)?.is_some() {
+        return Err(duplicate_username());
+    }
+    let now = now_ms();
+    let row = AccountRow {
+        id: new_id(),
+        username: input.username.clone(),
+        password_hash: password_hash.to_string(),
+        full_name: input.full_name.clone(),
+        role: input.role.as_str().to_string(),
+        unit_id: input.unit_id.clone(),
+        active: true,
+        auth_version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let r = row.clone();
+    db_run!(conn, {
+        diesel::insert_into(accounts::table)
+            .values((
+                accounts::id.eq(r.id),
+                accounts::username.eq(r.username),
+                accounts::password_hash.eq(r.password_hash),
+                accounts::full_name.eq(r.full_name),
+                accounts::role.eq(r.role),
+                accounts::unit_id.eq(r.unit_id),
+                accounts::active.eq(true),
+                accounts::auth_version.eq(1),
+                accounts::created_at.eq(now),
+                accounts::updated_at.eq(now),
+            ))
+            .execute(conn)
+    })
+    .map_err(|e| match AppError::from(e) {
+        AppError(err) if err.code == ErrorCode::Conflict => duplicate_username(),
+        other => other,
+    })?;
+    Ok(row.into_api())
+}
+
+/// Validates and authorises a new account; returns the cleaned input to hash and insert.
+pub fn prepare_create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &NewAccount,
+) -> AppResult<NewAccount> {
+    actor.require_admin()?;
+    let input = shared::validate::new_account(input)?;
+    check_scope(conn, actor, input.role, input.unit_id.as_deref())?;
+    if by_username(conn, &input.username)?.is_some() {
+        return Err(duplicate_username());
+    }
+    Ok(input)
+}
+
+pub fn prepare_update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    patch: &AccountPatch,
+) -> AppResult<AccountPatch> {
+    let current = visible(conn, actor, id)?;
+    let patch = shared::validate::account_patch(patch)?;
+    let is_self = current.id == actor.account_id;
+    if is_self
+        && (patch.active == Some(false)
+            || patch.role.is_some_and(|r| r != actor.role)
+            || patch.unit_id.is_some())
+    {
+        return Err(ApiError::with_message(
+            ErrorCode::Forbidden,
+            "Bạn không thể tự khóa, đổi vai trò hay đổi đơn vị của chính mình.",
+            "You cannot disable yourself or change your own role or unit.",
+        )
+        .into());
+    }
+    let role = patch
+        .role
+        .unwrap_or_else(|| Role::parse(&current.role).unwrap_or(Role::Officer));
+    let unit_id = patch.unit_id.clone().or(current.unit_id.clone());
+    if patch.role.is_some() || patch.unit_id.is_some() {
+        check_scope(conn, actor, role, unit_id.as_deref())?;
+    }
+    Ok(patch)
+}
+
+pub fn apply_update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    patch: &AccountPatch,
+    new_hash: Option<String>,
+) -> AppResult<Account> {
+    let current = visible(conn, actor, id)?;
+    let identity_changed = patch.role.is_some_and(|r| r.as_str() != current.role)
+        || patch
+            .unit_id
+            .as_ref()
+            .is_some_and(|u| Some(u) != current.unit_id.as_ref())
+        || patch.active.is_some_and(|a| a != current.active)
+        || new_hash.is_some();
+    let now = now_ms();
+    let aid = current.id.clone();
+    let version = if identity_changed {
+        current.auth_version + 1
+    } else {
+        current.auth_version
+    };
+    db_run!(conn, {
+        diesel::update(accounts::table.find(&aid))
+            .set((
+                patch.full_name.clone().map(|v| accounts::full_name.eq(v)),
+                patch
+                    .role
+                    .map(|v| accounts::role.eq(v.as_str().to_string())),
+                patch.unit_id.clone().map(|v| accounts::unit_id.eq(Some(v))),
+                patch.active.map(|v| accounts::active.eq(v)),
+                new_hash.clone().map(|v| accounts::password_hash.eq(v)),
+                accounts::auth_version.eq(version),
+                accounts::updated_at.eq(now),
+            ))
+            .execute(conn)
+    })?;
+    if identity_changed {
+        revoke_all_sessions(conn, &aid)?;
+    }
+    Ok(visible(conn, actor, &aid)?.into_api())
+}

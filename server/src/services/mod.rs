@@ -1,0 +1,76 @@
+//! The operations of the platform, each checking who may do it. The JSON API and the web pages
+//! both call these, so a rule is enforced once whichever door a request came through.
+
+pub mod accounts;
+pub mod auth;
+pub mod counters;
+pub mod import;
+pub mod staff;
+pub mod units;
+
+use shared::model::{ListQuery, Page};
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, for case-insensitive search on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// The half-open range of materialised paths in the subtree rooted at `prefix` ("/a/b/"):
+/// paths are ids and slashes, so every descendant sorts before the prefix with its last
+/// slash bumped to '0'. An empty prefix (a national scope) means everything.
+pub fn subtree_range(prefix: &str) -> Option<(String, String)> {
+    let stem = prefix.strip_suffix('/')?;
+    Some((prefix.to_string(), format!("{stem}0")))
+}
+
+/// `%term%` for LIKE, lower-cased, with LIKE's wildcards taken literally.
+pub fn like_pattern(q: &str) -> String {
+    let escaped: String = q
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+pub fn page_of<T>(items: Vec<T>, total: i64, q: &ListQuery) -> Page<T> {
+    Page {
+        items,
+        total,
+        page: q.page(),
+        per_page: q.per_page(),
+    }
+}
+
+pub fn offset(q: &ListQuery) -> i64 {
+    (q.page() as i64 - 1) * q.per_page() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtree_range_brackets_descendants_only() {
+        let (lo, hi) = subtree_range("/a/b/").unwrap();
+        for inside in ["/a/b/", "/a/b/c/", "/a/b/zz/y/"] {
+            assert!(inside >= lo.as_str() && inside < hi.as_str(), "{inside}");
+        }
+        for outside in ["/a/", "/a/bc/", "/a/b0/", "/a/c/"] {
+            assert!(
+                !(outside >= lo.as_str() && outside < hi.as_str()),
+                "{outside}"
+            );
+        }
+        assert!(subtree_range("").is_none());
+    }
+
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(like_pattern(" 50%_A "), "%50\\%\\_a%");
+    }
+}

@@ -1,0 +1,188 @@
+//! Builds the application: database and migrations, state, middleware, the API and the pages.
+
+use crate::auth::{JwtKeys, SESSION_COOKIE};
+use crate::config::Config;
+use crate::db::{now_ms, Db};
+use crate::db_run;
+use crate::error::AppError;
+use crate::schema::server_secrets;
+use crate::state::{AppState, AppStateInner, LoginLimits};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::middleware::{from_fn, DefaultHeaders, Next};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use diesel::prelude::*;
+use shared::model::Health;
+use shared::ErrorCode;
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = Db::connect(&config.database_url, config.db_pool_size)?;
+        let migrator = db.clone();
+        let applied = tokio::task::spawn_blocking(move || migrator.migrate()).await??;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        let secret = match &config.jwt_secret {
+            Some(s) if s.len() >= 32 => s.clone(),
+            Some(_) => anyhow::bail!("MINHBACH_JWT_SECRET must be at least 32 characters"),
+            None => {
+                let db = db.clone();
+                tokio::task::spawn_blocking(move || stored_secret(&db, "jwt")).await??
+            }
+        };
+        let state = AppState(Arc::new(AppStateInner {
+            jwt: JwtKeys::new(secret.as_bytes()),
+            login_limits: LoginLimits::new(&config),
+            db,
+            config,
+        }));
+        let listener = TcpListener::bind(&state.config.addr)?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, state.clone())?;
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The JWT key kept in the database, made on first start. Every process on the same
+/// database reads the same key; a race between two first starts is settled by the primary key.
+fn stored_secret(db: &Db, name: &str) -> anyhow::Result<String> {
+    let mut conn = db.get()?;
+    let conn = &mut conn;
+    let read = |conn: &mut crate::db::DbConn| -> Result<Option<String>, diesel::result::Error> {
+        let n = name.to_string();
+        db_run!(conn, {
+            server_secrets::table
+                .find(n)
+                .select(server_secrets::value)
+                .first::<String>(conn)
+                .optional()
+        })
+    };
+    if let Some(v) = read(conn)? {
+        return Ok(v);
+    }
+    let value = crate::auth::random_token() + &crate::auth::random_token();
+    let n = name.to_string();
+    let now = now_ms();
+    let _ = db_run!(conn, {
+        diesel::insert_into(server_secrets::table)
+            .values((
+                server_secrets::name.eq(n),
+                server_secrets::value.eq(value),
+                server_secrets::created_at.eq(now),
+            ))
+            .execute(conn)
+    });
+    read(conn)?.ok_or_else(|| anyhow::anyhow!("could not store the {name} secret"))
+}
+
+fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let workers = state.config.workers;
+    let leptos = crate::pages::LeptosSite::new(&state.config);
+    let mut server = HttpServer::new(move || {
+        let data = web::Data::new(state.clone());
+        let app = App::new()
+            .app_data(data)
+            .wrap(from_fn(csrf_guard))
+            .wrap(security_headers())
+            .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
+            .route("/healthz", web::get().to(healthz))
+            .route("/readyz", web::get().to(readyz))
+            .configure(crate::api::configure);
+        crate::pages::mount(app, &leptos, state.clone())
+    })
+    .shutdown_timeout(30);
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.listen(listener)?.run())
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+             script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; connect-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ))
+}
+
+/// Refuses a state-changing request that a browser sent from another site. Requests with a
+/// bearer token are not at risk (a browser never adds that header on its own); cookie-carrying
+/// requests must show an Origin or Referer of this very host. The session cookie is also
+/// SameSite=Strict; this is the second lock.
+async fn csrf_guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && !req.headers().contains_key(header::AUTHORIZATION) {
+        let host = req.connection_info().host().to_string();
+        let origin_host = |value: &str| -> Option<String> {
+            let rest = value.split_once("://")?.1;
+            Some(rest.split('/').next().unwrap_or("").to_string())
+        };
+        let seen = req
+            .headers()
+            .get(header::ORIGIN)
+            .or_else(|| req.headers().get(header::REFERER))
+            .and_then(|v| v.to_str().ok())
+            .map(|v| origin_host(v).unwrap_or_default());
+        let has_cookie = req.cookie(SESSION_COOKIE).is_some();
+        let ok = match seen {
+            Some(h) => h == host,
+            None => !has_cookie,
+        };
+        if !ok {
+            tracing::warn!(path = %req.path(), "cross-site request refused");
+            return Err(AppError::code(ErrorCode::CsrfRejected).into());
+        }
+    }
+    next.call(req).await
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Health)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+    })
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, body = Health), (status = 503, body = shared::ApiError)))]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let db = state.db.clone();
+    tokio::task::spawn_blocking(move || db.ping())
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|_| AppError::code(ErrorCode::Unavailable))?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ready".into(),
+    }))
+}

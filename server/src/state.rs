@@ -1,0 +1,55 @@
+//! What every request handler can reach: settings, the database, the signing keys and the
+//! sign-in rate limits.
+
+use crate::auth::JwtKeys;
+use crate::config::Config;
+use crate::db::Db;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct LoginLimits {
+    pub per_account: DefaultKeyedRateLimiter<String>,
+    pub per_address: DefaultKeyedRateLimiter<String>,
+}
+
+impl LoginLimits {
+    pub fn new(config: &Config) -> LoginLimits {
+        let burst = |n: u32| NonZeroU32::new(n.max(1)).expect("non-zero");
+        let quota = |period: u64, n: u32| {
+            Quota::with_period(Duration::from_secs(period))
+                .expect("non-zero period")
+                .allow_burst(burst(n))
+        };
+        LoginLimits {
+            per_account: RateLimiter::keyed(quota(30, config.login_burst_per_account)),
+            per_address: RateLimiter::keyed(quota(2, config.login_burst_per_address)),
+        }
+    }
+
+    /// One sign-in attempt for this account from this address: false when either is over.
+    pub fn check(&self, username: &str, address: &str) -> bool {
+        let address_ok = self.per_address.check_key(&address.to_string()).is_ok();
+        let account_ok = self.per_account.check_key(&username.to_string()).is_ok();
+        address_ok && account_ok
+    }
+}
+
+pub struct AppStateInner {
+    pub config: Config,
+    pub db: Db,
+    pub jwt: JwtKeys,
+    pub login_limits: LoginLimits,
+}
+
+/// Cheap to clone; shared by every worker.
+#[derive(Clone)]
+pub struct AppState(pub Arc<AppStateInner>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}

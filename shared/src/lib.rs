@@ -1,0 +1,12 @@
+//! Everything the Minh Bạch server and web app must agree on: the API's request and response
+//! types, the error shape with its stable codes and bilingual messages, and the validation of
+//! every input. No database, no server, no I/O: this crate also builds for `wasm32-unknown-unknown`
+//! so that the browser validates exactly as the server does.
+
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod validate;
+
+pub use error::{ApiError, ErrorCode, FieldCode, FieldError, Msg};
+pub use i18n::Lang;
