@@ -1,1 +1,100 @@
-pub fn app_placeholder() {}
+//! The Minh Bạch web app. Every page renders completely on the server (forms post as plain
+//! HTML and work before, or without, the WASM bundle) and is then hydrated in the browser.
+
+pub mod components;
+pub mod error;
+pub mod fns;
+pub mod format;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use shared::Lang;
+
+/// The stylesheet, served by the server at `/style.css`.
+pub const STYLESHEET: &str = include_str!("../style/main.css");
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions, lang: Lang) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="stylesheet" href="/style.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The language of the page: chosen on the server from the `mb_lang` cookie and read back in
+/// the browser from `<html lang>`, so both sides render the same words.
+pub fn current_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<Lang>().unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .map(|l| Lang::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = current_lang();
+    provide_context(lang);
+    use pages::*;
+    view! {
+        <Title text=lang.pick("Minh Bạch — Phản ánh, đánh giá dịch vụ công", "Minh Bạch — Public service feedback") />
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/") view=Home />
+                <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("/admin") view=layout::AdminLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=home::AdminHome />
+                    <Route path=path!("units") view=units::UnitsPage />
+                    <Route path=path!("units/:id") view=units::UnitPage />
+                    <Route path=path!("counters") view=counters::CountersPage />
+                    <Route path=path!("staff") view=staff::StaffPage />
+                    <Route path=path!("staff/:id") view=staff::StaffMemberPage />
+                    <Route path=path!("accounts") view=accounts::AccountsPage />
+                    <Route path=path!("accounts/:id") view=accounts::AccountPage />
+                    <Route path=path!("import") view=import::ImportPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // Tells the browser tests (and anyone curious) that the page is now interactive.
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-hydrated", "1");
+    }
+}

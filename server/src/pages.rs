@@ -1,24 +1,449 @@
-//! Placeholder until the Leptos integration lands.
+//! The web pages: the Leptos app rendered on the server, its server functions, the WASM bundle
+//! and stylesheet, and the few plain form endpoints that must set cookies or take file uploads
+//! (sign-in, sign-out, language, staff photo, CSV import).
+
+use crate::api::{create_account_for, update_account_for};
+use crate::auth::{authenticate, Actor, SESSION_COOKIE};
 use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::services::{auth as auth_svc, counters, import, staff, units};
 use crate::state::AppState;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceFactory, ServiceRequest};
+use actix_web::http::header;
+use actix_web::{web, App, HttpRequest, HttpResponse};
+use app::backend::{Backend, PageAuth, SharedBackend};
+use leptos::prelude::*;
+use leptos_actix::{
+    generate_route_list, handle_server_fns_with_context, ActixRouteListing, LeptosRoutes,
+};
+use shared::model::*;
+use shared::{ApiError, ErrorCode, Lang};
+use std::sync::Arc;
+
+pub const LANG_COOKIE: &str = "mb_lang";
 
 #[derive(Clone)]
-pub struct LeptosSite;
+pub struct LeptosSite {
+    options: LeptosOptions,
+    routes: Vec<ActixRouteListing>,
+}
 
 impl LeptosSite {
-    pub fn new(_config: &Config) -> Self {
-        LeptosSite
+    pub fn new(config: &Config) -> LeptosSite {
+        let options = LeptosOptions::builder()
+            .output_name("minhbach")
+            .site_root(config.site_root.clone())
+            .site_pkg_dir("pkg")
+            .build();
+        let routes = generate_route_list(app::App);
+        LeptosSite { options, routes }
     }
 }
 
-pub fn mount<T>(app: actix_web::App<T>, _site: &LeptosSite, _state: AppState) -> actix_web::App<T>
+fn lang_of(req: &HttpRequest) -> Lang {
+    if let Some(c) = req.cookie(LANG_COOKIE) {
+        return Lang::parse(c.value());
+    }
+    Lang::Vi
+}
+
+pub fn mount<T>(app: App<T>, site: &LeptosSite, state: AppState) -> App<T>
 where
-    T: actix_web::dev::ServiceFactory<
-        actix_web::dev::ServiceRequest,
-        Config = (),
-        Error = actix_web::Error,
-        InitError = (),
-    >,
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
-    app
+    let backend: SharedBackend = Arc::new(PagesBackend(state.clone()));
+    let fn_backend = backend.clone();
+    let options = site.options.clone();
+    let pkg_dir = format!("{}/pkg", site.options.site_root);
+    let page_context = move || {
+        provide_context(backend.clone());
+        let lang = use_context::<leptos_actix::Request>()
+            .map(|r| lang_of(&r))
+            .unwrap_or_default();
+        provide_context(lang);
+    };
+    app.route("/style.css", web::get().to(stylesheet))
+        .route("/login", web::post().to(web_login))
+        .route("/logout", web::post().to(web_logout))
+        .route("/lang/{code}", web::get().to(set_lang))
+        .route(
+            "/admin/staff/{id}/photo",
+            web::post().to(upload_staff_photo),
+        )
+        .route("/admin/import/{kind}", web::post().to(import_csv))
+        .route(
+            "/fn/{tail:.*}",
+            handle_server_fns_with_context(move || provide_context(fn_backend.clone())),
+        )
+        .service(actix_files::Files::new("/pkg", pkg_dir).use_etag(true))
+        .leptos_routes_with_context(site.routes.clone(), page_context, move || {
+            let lang = use_context::<Lang>().unwrap_or_default();
+            app::shell(options.clone(), lang)
+        })
+        .app_data(web::Data::new(site.options.clone()))
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(app::STYLESHEET)
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Only paths on this site, so a crafted link cannot bounce a signed-in user elsewhere.
+fn local_path(next: &str, fallback: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        fallback.to_string()
+    }
+}
+
+fn session_cookie(state: &AppState, value: String, max_age_secs: i64) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .secure(state.config.cookies_secure())
+        .same_site(SameSite::Strict)
+        .max_age(actix_web::cookie::time::Duration::seconds(max_age_secs))
+        .finish()
+}
+
+#[derive(serde::Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn web_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let next = local_path(&form.next, "/admin");
+    let back = |code: ErrorCode| {
+        see_other(&format!(
+            "/login?error={}&next={}",
+            code.as_str(),
+            next.replace('&', "%26").replace('?', "%3F")
+        ))
+    };
+    let input = match shared::validate::login(&LoginRequest {
+        username: form.username,
+        password: form.password,
+    }) {
+        Ok(i) => i,
+        Err(e) => return back(e.code),
+    };
+    let address = crate::auth::client_address(&req, state.config.trust_proxy);
+    if !state.login_limits.check(&input.username, &address) {
+        return back(ErrorCode::RateLimited);
+    }
+    let st = state.get_ref().clone();
+    match state
+        .db
+        .run(move |c| auth_svc::web_login(&st, c, &input))
+        .await
+    {
+        Ok((_, token)) => {
+            let mut res = see_other(&next);
+            let _ = res.add_cookie(&session_cookie(
+                &state,
+                token,
+                state.config.web_idle_ttl_secs,
+            ));
+            res
+        }
+        Err(AppError(e)) => back(e.code),
+    }
+}
+
+async fn web_logout(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    if let Ok(Some(actor)) = authenticate(&req, &state).await {
+        let _ = state.db.run(move |c| auth_svc::logout(c, &actor)).await;
+    }
+    let mut res = see_other("/login?bye=1");
+    let _ = res.add_cookie(&session_cookie(&state, String::new(), 0));
+    res
+}
+
+#[derive(serde::Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn set_lang(code: web::Path<String>, q: web::Query<NextQuery>) -> HttpResponse {
+    let lang = Lang::parse(&code);
+    let next = local_path(q.next.as_deref().unwrap_or("/"), "/");
+    let mut res = see_other(&next);
+    let cookie = Cookie::build(LANG_COOKIE, lang.code())
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish();
+    let _ = res.add_cookie(&cookie);
+    res
+}
+
+/// Reads the single file of a multipart form, up to `limit` bytes.
+async fn read_upload(
+    mut form: actix_multipart::Multipart,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
+        let is_file = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .is_some();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(ApiError::new(ErrorCode::PayloadTooLarge));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file {
+            return Ok(bytes);
+        }
+    }
+    Err(ApiError::field(
+        "file",
+        shared::FieldCode::Required,
+        "Vui lòng chọn một tệp.",
+        "Please choose a file.",
+    ))
+}
+
+fn back_with_error(path: &str, err: &ApiError) -> HttpResponse {
+    see_other(&format!("{path}?err={}", app::error::encode_for_url(err)))
+}
+
+async fn signed_in(req: &HttpRequest, state: &AppState) -> Option<Actor> {
+    authenticate(req, state).await.ok().flatten()
+}
+
+async fn upload_staff_photo(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: actix_multipart::Multipart,
+) -> HttpResponse {
+    let id = id.into_inner();
+    let page = format!("/admin/staff/{id}");
+    let Some(actor) = signed_in(&req, &state).await else {
+        return see_other(&format!("/login?next={page}"));
+    };
+    let result: Result<(), ApiError> = async {
+        let bytes = read_upload(form, crate::photo::MAX_UPLOAD_BYTES).await?;
+        let jpeg = tokio::task::spawn_blocking(move || crate::photo::portrait_jpeg(&bytes))
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::Internal))??;
+        let id = id.clone();
+        state
+            .db
+            .run(move |c| staff::set_photo(c, &actor, &id, jpeg))
+            .await
+            .map_err(|e| e.0)?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other(&format!("{page}?ok=saved")),
+        Err(e) => back_with_error(&page, &e),
+    }
+}
+
+async fn import_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    kind: web::Path<String>,
+    form: actix_multipart::Multipart,
+) -> HttpResponse {
+    let page = "/admin/import";
+    let Some(actor) = signed_in(&req, &state).await else {
+        return see_other(&format!("/login?next={page}"));
+    };
+    let kind = kind.into_inner();
+    let result: Result<ImportReport, ApiError> = async {
+        let body = read_upload(form, 20 * 1024 * 1024).await?;
+        let report = match kind.as_str() {
+            "units" => {
+                state
+                    .db
+                    .run(move |c| import::import_units(c, &actor, &body))
+                    .await
+            }
+            "staff" => {
+                state
+                    .db
+                    .run(move |c| import::import_staff(c, &actor, &body))
+                    .await
+            }
+            _ => Err(AppError::not_found()),
+        };
+        report.map_err(|e| e.0)
+    }
+    .await;
+    match result {
+        Ok(r) => see_other(&format!(
+            "{page}?ok=saved&units={}&staff={}&counters={}",
+            r.units_created, r.staff_created, r.counters_created
+        )),
+        Err(e) => back_with_error(page, &e),
+    }
+}
+
+/// The pages' view of the services: each call authenticates the page's session cookie and
+/// then runs exactly what the JSON API runs.
+struct PagesBackend(AppState);
+
+impl PagesBackend {
+    async fn actor(&self, auth: &PageAuth) -> Result<Actor, ApiError> {
+        let token = auth
+            .session
+            .clone()
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let idle = self.0.config.web_idle_ttl_secs * 1000;
+        let cred = crate::auth::Credential::WebSession(token);
+        self.0
+            .db
+            .run(move |c| crate::auth::load_actor(c, &cred, idle))
+            .await
+            .map_err(|e| e.0)
+    }
+
+    async fn run<T, F>(&self, auth: &PageAuth, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut crate::db::DbConn, &Actor) -> AppResult<T> + Send + 'static,
+    {
+        let actor = self.actor(auth).await?;
+        self.0.db.run(move |c| f(c, &actor)).await.map_err(|e| e.0)
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for PagesBackend {
+    async fn me(&self, auth: &PageAuth) -> Result<Option<Me>, ApiError> {
+        if auth.session.is_none() {
+            return Ok(None);
+        }
+        match self.run(auth, auth_svc::me).await {
+            Ok(me) => Ok(Some(me)),
+            Err(e) if e.status() == 401 || e.status() == 403 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+    async fn units(&self, auth: &PageAuth, q: ListQuery) -> Result<Page<Unit>, ApiError> {
+        self.run(auth, move |c, a| units::list(c, a, &q)).await
+    }
+    async fn unit(&self, auth: &PageAuth, id: String) -> Result<Unit, ApiError> {
+        self.run(auth, move |c, a| {
+            units::visible(c, a, &id).map(|u| u.into_api())
+        })
+        .await
+    }
+    async fn create_unit(&self, auth: &PageAuth, input: NewUnit) -> Result<Unit, ApiError> {
+        self.run(auth, move |c, a| units::create(c, a, &input))
+            .await
+    }
+    async fn update_unit(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        patch: UnitPatch,
+    ) -> Result<Unit, ApiError> {
+        self.run(auth, move |c, a| units::update(c, a, &id, &patch))
+            .await
+    }
+    async fn counters(&self, auth: &PageAuth, q: ListQuery) -> Result<Page<Counter>, ApiError> {
+        self.run(auth, move |c, a| counters::list(c, a, &q)).await
+    }
+    async fn create_counter(
+        &self,
+        auth: &PageAuth,
+        input: NewCounter,
+    ) -> Result<Counter, ApiError> {
+        self.run(auth, move |c, a| counters::create(c, a, &input))
+            .await
+    }
+    async fn update_counter(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        patch: CounterPatch,
+    ) -> Result<Counter, ApiError> {
+        self.run(auth, move |c, a| counters::update(c, a, &id, &patch))
+            .await
+    }
+    async fn rotate_counter_token(&self, auth: &PageAuth, id: String) -> Result<Counter, ApiError> {
+        self.run(auth, move |c, a| counters::rotate_token(c, a, &id))
+            .await
+    }
+    async fn staff_list(&self, auth: &PageAuth, q: ListQuery) -> Result<Page<Staff>, ApiError> {
+        self.run(auth, move |c, a| staff::list(c, a, &q)).await
+    }
+    async fn staff(&self, auth: &PageAuth, id: String) -> Result<Staff, ApiError> {
+        self.run(auth, move |c, a| {
+            staff::visible(c, a, &id).map(|s| s.into_api())
+        })
+        .await
+    }
+    async fn create_staff(&self, auth: &PageAuth, input: NewStaff) -> Result<Staff, ApiError> {
+        self.run(auth, move |c, a| staff::create(c, a, &input))
+            .await
+    }
+    async fn update_staff(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        patch: StaffPatch,
+    ) -> Result<Staff, ApiError> {
+        self.run(auth, move |c, a| staff::update(c, a, &id, &patch))
+            .await
+    }
+    async fn accounts(&self, auth: &PageAuth, q: ListQuery) -> Result<Page<Account>, ApiError> {
+        self.run(auth, move |c, a| crate::services::accounts::list(c, a, &q))
+            .await
+    }
+    async fn account(&self, auth: &PageAuth, id: String) -> Result<Account, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::accounts::visible(c, a, &id).map(|x| x.into_api())
+        })
+        .await
+    }
+    async fn create_account(
+        &self,
+        auth: &PageAuth,
+        input: NewAccount,
+    ) -> Result<Account, ApiError> {
+        let actor = self.actor(auth).await?;
+        create_account_for(&self.0, actor, input)
+            .await
+            .map_err(|e| e.0)
+    }
+    async fn update_account(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        patch: AccountPatch,
+    ) -> Result<Account, ApiError> {
+        let actor = self.actor(auth).await?;
+        update_account_for(&self.0, actor, id, patch)
+            .await
+            .map_err(|e| e.0)
+    }
 }

@@ -10,7 +10,7 @@ use crate::state::{AppState, AppStateInner, LoginLimits};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
-use actix_web::middleware::{from_fn, DefaultHeaders, Next};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Next};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use diesel::prelude::*;
 use shared::model::Health;
@@ -107,6 +107,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         let app = App::new()
             .app_data(data)
             .wrap(from_fn(csrf_guard))
+            .wrap(Compress::default())
             .wrap(security_headers())
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .route("/healthz", web::get().to(healthz))

@@ -1,0 +1,44 @@
+//! What the pages need from the server, as a trait the server implements. The app cannot
+//! depend on the server crate (the server depends on the app), so the server hands an
+//! implementation to every render and server function through Leptos context.
+
+use async_trait::async_trait;
+use shared::model::*;
+use shared::ApiError;
+use std::sync::Arc;
+
+/// The credential of a page request: the web session cookie, copied out of the request so
+/// that it can cross awaits (actix's request is not `Send`).
+#[derive(Debug, Clone, Default)]
+pub struct PageAuth {
+    pub session: Option<String>,
+}
+
+type R<T> = Result<T, ApiError>;
+
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// The signed-in account, or `None` when there is no valid session.
+    async fn me(&self, auth: &PageAuth) -> R<Option<Me>>;
+    async fn units(&self, auth: &PageAuth, q: ListQuery) -> R<Page<Unit>>;
+    async fn unit(&self, auth: &PageAuth, id: String) -> R<Unit>;
+    async fn create_unit(&self, auth: &PageAuth, input: NewUnit) -> R<Unit>;
+    async fn update_unit(&self, auth: &PageAuth, id: String, patch: UnitPatch) -> R<Unit>;
+    async fn counters(&self, auth: &PageAuth, q: ListQuery) -> R<Page<Counter>>;
+    async fn create_counter(&self, auth: &PageAuth, input: NewCounter) -> R<Counter>;
+    async fn update_counter(&self, auth: &PageAuth, id: String, patch: CounterPatch) -> R<Counter>;
+    async fn rotate_counter_token(&self, auth: &PageAuth, id: String) -> R<Counter>;
+    async fn staff_list(&self, auth: &PageAuth, q: ListQuery) -> R<Page<Staff>>;
+    async fn staff(&self, auth: &PageAuth, id: String) -> R<Staff>;
+    async fn create_staff(&self, auth: &PageAuth, input: NewStaff) -> R<Staff>;
+    async fn update_staff(&self, auth: &PageAuth, id: String, patch: StaffPatch) -> R<Staff>;
+    async fn accounts(&self, auth: &PageAuth, q: ListQuery) -> R<Page<Account>>;
+    async fn account(&self, auth: &PageAuth, id: String) -> R<Account>;
+    async fn create_account(&self, auth: &PageAuth, input: NewAccount) -> R<Account>;
+    async fn update_account(&self, auth: &PageAuth, id: String, patch: AccountPatch) -> R<Account>;
+}
+
+pub type SharedBackend = Arc<dyn Backend>;
+
+/// The name of the web session cookie (HttpOnly: no script on the page can read it).
+pub const SESSION_COOKIE: &str = "mb_session";

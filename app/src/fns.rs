@@ -1,0 +1,396 @@
+//! Server functions: what the pages read and the forms send. On the server each one calls the
+//! `Backend`; in the browser each is a fetch to `/fn/...`. Form fields arrive as strings
+//! (a plain HTML form has no other type) and are turned into the API's types here.
+
+use crate::error::FnError;
+// Reads with a structured query travel as JSON: serde_qs drops a struct whose fields are
+// all `None`, and the server would then refuse the call for a missing argument.
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use shared::model::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::backend::{PageAuth, SharedBackend, SESSION_COOKIE};
+    use crate::error::{encode_for_url, FnError};
+    use leptos::prelude::*;
+    use shared::ApiError;
+
+    pub fn backend() -> Result<(SharedBackend, PageAuth), FnError> {
+        let backend = use_context::<SharedBackend>()
+            .ok_or_else(|| FnError(ApiError::new(shared::ErrorCode::Internal)))?;
+        let session = use_context::<leptos_actix::Request>()
+            .and_then(|req| req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()));
+        Ok((backend, PageAuth { session }))
+    }
+
+    fn plain_form_referer() -> Option<String> {
+        let req = use_context::<leptos_actix::Request>()?;
+        let accepts_html = req
+            .headers()
+            .get("accept")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        if !accepts_html {
+            return None;
+        }
+        let referer = req.headers().get("referer")?.to_str().ok()?.to_string();
+        // Keep only the path and the query of our own page, minus earlier outcomes.
+        let path_and_query = match referer.split_once("://") {
+            Some((_, rest)) => rest
+                .find('/')
+                .map(|i| rest[i..].to_string())
+                .unwrap_or_else(|| "/".into()),
+            None => referer,
+        };
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((&path_and_query, ""));
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("err=") && !p.starts_with("ok="))
+            .collect();
+        Some(if kept.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        })
+    }
+
+    fn with_param(url: &str, param: &str) -> String {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}{param}")
+    }
+
+    /// A refused form: with JavaScript off, go back to the form with the error in the URL
+    /// (the page renders it); with the WASM app, the error is the action's value.
+    pub fn refuse(err: ApiError) -> FnError {
+        if let Some(back) = plain_form_referer() {
+            leptos_actix::redirect(&with_param(&back, &format!("err={}", encode_for_url(&err))));
+        }
+        FnError(err)
+    }
+
+    /// A saved form: go to `target` (or back to the form) with `ok=saved`, so the page says so.
+    pub fn saved(target: Option<String>) {
+        let dest = target.or_else(plain_form_referer);
+        if let Some(dest) = dest {
+            leptos_actix::redirect(&with_param(&dest, "ok=saved"));
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn opt(s: String) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn parse_u8(field: &str, s: &str) -> Result<Option<u8>, FnError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    s.trim().parse::<u8>().map(Some).map_err(|_| {
+        FnError(shared::ApiError::field(
+            field,
+            shared::FieldCode::InvalidFormat,
+            "Giá trị phải là một số.",
+            "The value must be a number.",
+        ))
+    })
+}
+
+#[server(prefix = "/fn", endpoint = "me")]
+pub async fn current_user() -> Result<Option<Me>, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.me(&auth).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "units", input = Json)]
+pub async fn list_units(q: ListQuery) -> Result<Page<Unit>, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.units(&auth, q).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "unit")]
+pub async fn get_unit(id: String) -> Result<Unit, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.unit(&auth, id).await.map_err(FnError)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "unit-create")]
+pub async fn create_unit(
+    parent_id: String,
+    kind: String,
+    code: String,
+    name: String,
+    address: String,
+    reception_weekday: String,
+    reception_start: String,
+    reception_end: String,
+) -> Result<Unit, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let input = NewUnit {
+        parent_id: opt(parent_id),
+        kind: UnitKind::parse(&kind).ok_or_else(|| {
+            ssr::refuse(shared::ApiError::field(
+                "kind",
+                shared::FieldCode::InvalidValue,
+                "Vui lòng chọn loại đơn vị.",
+                "Please choose the kind of unit.",
+            ))
+        })?,
+        code,
+        name,
+        address: Some(address),
+        reception_weekday: parse_u8("reception_weekday", &reception_weekday)
+            .map_err(|e| ssr::refuse(e.0))?,
+        reception_start: opt(reception_start),
+        reception_end: opt(reception_end),
+    };
+    match b.create_unit(&auth, input).await {
+        Ok(u) => {
+            ssr::saved(Some(format!("/admin/units/{}", u.id)));
+            Ok(u)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "unit-update")]
+pub async fn update_unit(
+    id: String,
+    code: String,
+    name: String,
+    address: String,
+    reception_weekday: String,
+    reception_start: String,
+    reception_end: String,
+    #[server(default)] parent_id: Option<String>,
+) -> Result<Unit, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let patch = UnitPatch {
+        parent_id: parent_id.and_then(opt),
+        code: Some(code),
+        name: Some(name),
+        address: Some(address),
+        reception_weekday: parse_u8("reception_weekday", &reception_weekday)
+            .map_err(|e| ssr::refuse(e.0))?,
+        reception_start: opt(reception_start),
+        reception_end: opt(reception_end),
+        active: None,
+    };
+    match b.update_unit(&auth, id, patch).await {
+        Ok(u) => {
+            ssr::saved(None);
+            Ok(u)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "unit-active")]
+pub async fn set_unit_active(id: String, active: String) -> Result<Unit, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let patch = UnitPatch {
+        active: Some(active == "true"),
+        ..Default::default()
+    };
+    match b.update_unit(&auth, id, patch).await {
+        Ok(u) => {
+            ssr::saved(None);
+            Ok(u)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "counters", input = Json)]
+pub async fn list_counters(q: ListQuery) -> Result<Page<Counter>, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.counters(&auth, q).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "counter-create")]
+pub async fn create_counter(unit_id: String, name: String) -> Result<Counter, FnError> {
+    let (b, auth) = ssr::backend()?;
+    match b.create_counter(&auth, NewCounter { unit_id, name }).await {
+        Ok(c) => {
+            ssr::saved(None);
+            Ok(c)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "counter-update")]
+pub async fn update_counter(
+    id: String,
+    #[server(default)] name: Option<String>,
+    #[server(default)] active: Option<String>,
+) -> Result<Counter, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let patch = CounterPatch {
+        name: name.and_then(opt),
+        active: active.map(|a| a == "true"),
+    };
+    match b.update_counter(&auth, id, patch).await {
+        Ok(c) => {
+            ssr::saved(None);
+            Ok(c)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "counter-rotate")]
+pub async fn rotate_counter_token(id: String) -> Result<Counter, FnError> {
+    let (b, auth) = ssr::backend()?;
+    match b.rotate_counter_token(&auth, id).await {
+        Ok(c) => {
+            ssr::saved(None);
+            Ok(c)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "staff", input = Json)]
+pub async fn list_staff(q: ListQuery) -> Result<Page<Staff>, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.staff_list(&auth, q).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "staff-one")]
+pub async fn get_staff(id: String) -> Result<Staff, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.staff(&auth, id).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "staff-create")]
+pub async fn create_staff(
+    unit_id: String,
+    full_name: String,
+    title: String,
+    badge_number: String,
+    #[server(default)] counter_id: Option<String>,
+) -> Result<Staff, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let input = NewStaff {
+        unit_id,
+        full_name,
+        title,
+        badge_number,
+        counter_id: counter_id.and_then(opt),
+    };
+    match b.create_staff(&auth, input).await {
+        Ok(s) => {
+            ssr::saved(None);
+            Ok(s)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "staff-update")]
+pub async fn update_staff(
+    id: String,
+    #[server(default)] full_name: Option<String>,
+    #[server(default)] title: Option<String>,
+    #[server(default)] badge_number: Option<String>,
+    #[server(default)] counter_id: Option<String>,
+    #[server(default)] active: Option<String>,
+) -> Result<Staff, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let patch = StaffPatch {
+        unit_id: None,
+        full_name,
+        title,
+        badge_number,
+        // The form's select posts "" for "no counter".
+        counter_id: counter_id.map(opt),
+        active: active.map(|a| a == "true"),
+    };
+    match b.update_staff(&auth, id, patch).await {
+        Ok(s) => {
+            ssr::saved(None);
+            Ok(s)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "accounts", input = Json)]
+pub async fn list_accounts(q: ListQuery) -> Result<Page<Account>, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.accounts(&auth, q).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "account")]
+pub async fn get_account(id: String) -> Result<Account, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.account(&auth, id).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "account-create")]
+pub async fn create_account(
+    username: String,
+    password: String,
+    full_name: String,
+    role: String,
+    #[server(default)] unit_id: Option<String>,
+) -> Result<Account, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let role = Role::parse(&role).ok_or_else(|| {
+        ssr::refuse(shared::ApiError::field(
+            "role",
+            shared::FieldCode::InvalidValue,
+            "Vui lòng chọn vai trò.",
+            "Please choose a role.",
+        ))
+    })?;
+    let input = NewAccount {
+        username,
+        password,
+        full_name,
+        role,
+        unit_id: unit_id.and_then(opt),
+    };
+    match b.create_account(&auth, input).await {
+        Ok(a) => {
+            ssr::saved(None);
+            Ok(a)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "account-update")]
+pub async fn update_account(
+    id: String,
+    #[server(default)] full_name: Option<String>,
+    #[server(default)] role: Option<String>,
+    #[server(default)] unit_id: Option<String>,
+    #[server(default)] active: Option<String>,
+    #[server(default)] password: Option<String>,
+) -> Result<Account, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let patch = AccountPatch {
+        full_name: full_name.and_then(opt),
+        role: role.as_deref().and_then(Role::parse),
+        unit_id: unit_id.and_then(opt),
+        active: active.map(|a| a == "true"),
+        password: password.filter(|p| !p.is_empty()),
+    };
+    match b.update_account(&auth, id, patch).await {
+        Ok(a) => {
+            ssr::saved(None);
+            Ok(a)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}

@@ -1,0 +1,146 @@
+//! Accounts and roles, for administrators.
+
+use crate::components::{lang, list_query, outcome, FieldMessage, FormOutcome, Pager};
+use crate::fns::{get_account, list_accounts, CreateAccount, UpdateAccount};
+use crate::pages::units::{all_units_resource, unit_options};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::model::Role;
+use shared::Lang;
+
+fn role_options(lang: Lang, selected: Option<Role>) -> impl IntoView {
+    Role::ALL
+        .iter()
+        .map(|r| view! { <option value=r.as_str() selected=Some(*r) == selected>{r.label(lang)}</option> })
+        .collect_view()
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let lang = lang();
+    let query = use_query_map();
+    let create = ServerAction::<CreateAccount>::new();
+    let accounts = Resource::new(
+        move || (list_query(&query.read()), create.version().get()),
+        |(q, _)| list_accounts(q),
+    );
+    let all_units = all_units_resource();
+    let (error, saved) = outcome(create.value());
+    view! {
+        <h1>{lang.pick("Tài khoản", "Accounts")}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.pick("Đang tải…", "Loading…")}</p> }>
+            {move || Suspend::new(async move {
+                let units = all_units.await.map(|p| p.items).unwrap_or_default();
+                let page = match accounts.await {
+                    Ok(p) => p,
+                    Err(e) => return view! { <div class="notice error" role="alert"><p>{e.0.message.get(lang).to_string()}</p></div> }.into_any(),
+                };
+                let unit_name = |id: &Option<String>| id.as_ref().and_then(|id| units.iter().find(|u| &u.id == id)).map(|u| u.name.clone()).unwrap_or_else(|| lang.pick("Toàn quốc", "Nationwide").into());
+                let rows = page.items.iter().map(|a| view! {
+                    <tr>
+                        <td><a href=format!("/admin/accounts/{}", a.id)>{a.username.clone()}</a></td>
+                        <td>{a.full_name.clone()}</td>
+                        <td>{a.role.label(lang)}</td>
+                        <td>{unit_name(&a.unit_id)}</td>
+                        <td>{if a.active { lang.pick("Đang dùng", "Active") } else { lang.pick("Đã khóa", "Disabled") }}</td>
+                    </tr>
+                }).collect_view();
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <caption class="sr-only">{lang.pick("Danh sách tài khoản", "List of accounts")}</caption>
+                            <thead><tr>
+                                <th scope="col">{lang.pick("Tên đăng nhập", "Username")}</th>
+                                <th scope="col">{lang.pick("Họ và tên", "Name")}</th>
+                                <th scope="col">{lang.pick("Vai trò", "Role")}</th>
+                                <th scope="col">{lang.pick("Đơn vị", "Unit")}</th>
+                                <th scope="col">{lang.pick("Trạng thái", "Status")}</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                    <Pager total=page.total page=page.page per_page=page.per_page base="/admin/accounts".to_string() />
+                    <section aria-labelledby="new-account">
+                        <h2 id="new-account">{lang.pick("Tạo tài khoản", "Create an account")}</h2>
+                        <FormOutcome error saved />
+                        <ActionForm action=create attr:class="grid-form">
+                            <label for="username">{lang.pick("Tên đăng nhập", "Username")}</label>
+                            <input id="username" name="username" required maxlength="64" autocomplete="off" autocapitalize="none" />
+                            <FieldMessage error field="username" />
+                            <label for="full_name">{lang.pick("Họ và tên", "Full name")}</label>
+                            <input id="full_name" name="full_name" required maxlength="120" />
+                            <FieldMessage error field="full_name" />
+                            <label for="password">{lang.pick("Mật khẩu (ít nhất 10 ký tự)", "Password (at least 10 characters)")}</label>
+                            <input id="password" name="password" type="password" required minlength="10" maxlength="128" autocomplete="new-password" />
+                            <FieldMessage error field="password" />
+                            <label for="role">{lang.pick("Vai trò", "Role")}</label>
+                            <select id="role" name="role">{role_options(lang, Some(Role::Officer))}</select>
+                            <label for="unit_id">{lang.pick("Đơn vị (phạm vi của vai trò)", "Unit (the role's scope)")}</label>
+                            <select id="unit_id" name="unit_id">{unit_options(&units, None, |u| u.active)}</select>
+                            <FieldMessage error field="unit_id" />
+                            <button type="submit" class="button primary">{lang.pick("Tạo tài khoản", "Create account")}</button>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = lang();
+    let params = use_params_map();
+    let update = ServerAction::<UpdateAccount>::new();
+    let account = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                update.version().get(),
+            )
+        },
+        |(id, _)| get_account(id),
+    );
+    let all_units = all_units_resource();
+    let (error, saved) = outcome(update.value());
+    view! {
+        <p><a href="/admin/accounts">{lang.pick("‹ Danh sách tài khoản", "‹ All accounts")}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.pick("Đang tải…", "Loading…")}</p> }>
+            {move || Suspend::new(async move {
+                let a = match account.await {
+                    Ok(a) => a,
+                    Err(e) => return view! { <div class="notice error" role="alert"><p>{e.0.message.get(lang).to_string()}</p></div> }.into_any(),
+                };
+                let units = all_units.await.map(|p| p.items).unwrap_or_default();
+                let (edit_id, toggle_id) = (a.id.clone(), a.id.clone());
+                view! {
+                    <h1>{a.full_name.clone()}" ("{a.username.clone()}")"</h1>
+                    <FormOutcome error saved />
+                    <ActionForm action=update attr:class="grid-form">
+                        <input type="hidden" name="id" value=edit_id />
+                        <label for="full_name">{lang.pick("Họ và tên", "Full name")}</label>
+                        <input id="full_name" name="full_name" required maxlength="120" value=a.full_name.clone() />
+                        <FieldMessage error field="full_name" />
+                        <label for="role">{lang.pick("Vai trò", "Role")}</label>
+                        <select id="role" name="role">{role_options(lang, Some(a.role))}</select>
+                        <label for="unit_id">{lang.pick("Đơn vị", "Unit")}</label>
+                        <select id="unit_id" name="unit_id">
+                            {a.unit_id.is_none().then(|| view! { <option value="" selected=true>{lang.pick("Toàn quốc", "Nationwide")}</option> })}
+                            {unit_options(&units, a.unit_id.as_deref(), |u| u.active)}
+                        </select>
+                        <FieldMessage error field="unit_id" />
+                        <label for="password">{lang.pick("Đặt mật khẩu mới (để trống nếu giữ nguyên)", "New password (leave empty to keep)")}</label>
+                        <input id="password" name="password" type="password" minlength="10" maxlength="128" autocomplete="new-password" />
+                        <FieldMessage error field="password" />
+                        <button type="submit" class="button primary">{lang.pick("Lưu", "Save")}</button>
+                    </ActionForm>
+                    <ActionForm action=update attr:class="inline">
+                        <input type="hidden" name="id" value=toggle_id />
+                        <input type="hidden" name="active" value=(!a.active).to_string() />
+                        <button type="submit" class="button">{if a.active { lang.pick("Khóa tài khoản", "Disable account") } else { lang.pick("Mở khóa tài khoản", "Enable account") }}</button>
+                    </ActionForm>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

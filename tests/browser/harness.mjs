@@ -1,0 +1,169 @@
+// Starts a real Minh Bạch server for a browser test (the dev build of `minhbach`, on a free
+// port, on a fresh database of the backend the suite runs on) and Debian's Chromium driven by
+// playwright-core. Nothing here downloads a browser.
+
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, "../..");
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+export const ADMIN = { username: "quantri.test", password: "mat-khau-rat-dai-123" };
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** A fresh database URL: a SQLite file in a temp dir, or a new PostgreSQL database. */
+function freshDatabase() {
+  const spec = process.env.MINHBACH_TEST_DATABASE ?? "sqlite";
+  if (spec.startsWith("postgres")) {
+    const name = `mb_browser_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    const admin = new URL(spec);
+    execFileSync("psql", [spec, "-q", "-c", `CREATE DATABASE ${name}`], { stdio: "inherit" });
+    admin.pathname = `/${name}`;
+    return {
+      url: admin.toString(),
+      drop: () => {
+        try {
+          execFileSync("psql", [spec, "-q", "-c", `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+        } catch {
+          // best effort: a leftover test database harms nothing
+        }
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "minhbach-browser-"));
+  return { url: `sqlite://${join(dir, "minhbach.db")}`, drop: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function binary() {
+  const bin = process.env.MINHBACH_BIN ?? join(repoRoot, "target/debug/minhbach");
+  if (!existsSync(bin)) throw new Error(`no server binary at ${bin}: run .ci/test (it builds it)`);
+  return bin;
+}
+
+/** Starts the server with one administrator account; resolves once it answers /readyz. */
+export async function startServer() {
+  const db = freshDatabase();
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    MINHBACH_ADDR: `127.0.0.1:${port}`,
+    MINHBACH_SITE_ROOT: process.env.MINHBACH_SITE_ROOT ?? join(repoRoot, "target/site"),
+    MINHBACH_ADMIN_PASSWORD: ADMIN.password,
+    RUST_LOG: process.env.RUST_LOG ?? "warn",
+  };
+  execFileSync(binary(), ["admin", "create", "--username", ADMIN.username, "--full-name", "Nguyễn Văn Quản Trị"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const child = spawn(binary(), ["serve"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 300) throw new Error(`server did not become ready: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      db.drop();
+    },
+  };
+}
+
+export const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/**
+ * A browser context that fails the test on any request to another host: the pages must not
+ * announce a visit to anyone but the platform.
+ */
+export async function newContext(browser, base, options) {
+  const context = await browser.newContext({ locale: "vi-VN", ...options });
+  const foreign = [];
+  const origin = new URL(base).origin;
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+  context.foreignRequests = foreign;
+  return context;
+}
+
+/** Runs axe-core (WCAG 2.1 A and AA rules) on the page; returns the violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+  });
+}
+
+/** Waits until the WASM bundle has hydrated the page (the app marks <html> when it has). */
+export async function waitForHydration(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "1", null, { timeout: 20000 });
+}
+
+export async function signIn(page, base, { username, password } = ADMIN) {
+  await page.goto(`${base}/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
+}
+
+export async function screenshot(page, name) {
+  if (!process.env.MINHBACH_SCREENSHOTS) return;
+  await page.screenshot({ path: join(here, "artifacts", `${name}.png`), fullPage: true });
+}
