@@ -36,6 +36,8 @@ pub trait Backend: Send + Sync {
     async fn account(&self, auth: &PageAuth, id: String) -> R<Account>;
     async fn create_account(&self, auth: &PageAuth, input: NewAccount) -> R<Account>;
     async fn update_account(&self, auth: &PageAuth, id: String, patch: AccountPatch) -> R<Account>;
+    /// A counter as its QR page shows it to anyone (no sign-in).
+    async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

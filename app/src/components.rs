@@ -44,6 +44,22 @@ where
     (error, saved)
 }
 
+/// Empties a "create" form once the WASM app has saved it, so that a second tap does not send
+/// the same record again. (With JavaScript off the page reloads with an empty form anyway.)
+pub fn clear_when_saved<T, S>(value: S, form: NodeRef<leptos::html::Form>)
+where
+    T: Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, crate::error::FnError>>> + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+}
+
 /// The outcome banner of a form: "saved" or the refusal with every field's reason.
 #[component]
 pub fn FormOutcome(

@@ -394,3 +394,21 @@ pub async fn update_account(
         Err(e) => Err(ssr::refuse(e)),
     }
 }
+
+/// What the counter page needs: the counter, and a fresh key that makes the rating form's
+/// submission idempotent (a resent form is stored once).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CounterPageData {
+    pub counter: shared::citizen::PublicCounter,
+    pub submission_key: String,
+}
+
+#[server(prefix = "/fn", endpoint = "counter-page")]
+pub async fn counter_page(token: String) -> Result<CounterPageData, FnError> {
+    let (b, _) = ssr::backend()?;
+    let counter = b.public_counter(token).await.map_err(FnError)?;
+    Ok(CounterPageData {
+        counter,
+        submission_key: uuid::Uuid::new_v4().simple().to_string(),
+    })
+}

@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/q/:token") view=citizen::CounterPage ssr=SsrMode::Async />
+                <Route path=path!("/q/:token/thanks/:id") view=citizen::RatingThanksPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=layout::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=home::AdminHome />
                     <Route path=path!("units") view=units::UnitsPage />

@@ -13,6 +13,48 @@ use utoipa::OpenApi;
 type Json<T> = web::Json<T>;
 type State = web::Data<AppState>;
 
+/// A request body that must be a JSON object. `web::Json` alone lets serde read a struct from
+/// an array too, field by field in declaration order, so `[]` was an empty edit and
+/// `["Quầy 2", false]` renamed and closed a counter: no client means that.
+pub struct JsonBody<T>(pub T);
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for JsonBody<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBody<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        // Size, content type and syntax are checked by `web::Json` with the scope's JsonConfig.
+        let object =
+            web::Json::<serde_json::Map<String, serde_json::Value>>::from_request(req, payload);
+        Box::pin(async move {
+            let object = object.await?.into_inner();
+            serde_json::from_value(serde_json::Value::Object(object))
+                .map(JsonBody)
+                .map_err(|e| {
+                    AppError(ApiError::with_message(
+                        ErrorCode::MalformedRequest,
+                        format!("Dữ liệu JSON không hợp lệ: {e}"),
+                        format!("The JSON body is not valid: {e}"),
+                    ))
+                    .into()
+                })
+        })
+    }
+}
+
 const JSON_LIMIT: usize = 64 * 1024;
 const CSV_LIMIT: usize = 20 * 1024 * 1024;
 
@@ -106,7 +148,9 @@ impl utoipa::Modify for BearerAuth {
 }
 
 async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::citizen::CitizenApiDoc::openapi());
+    HttpResponse::Ok().json(doc)
 }
 
 fn rate_limited() -> AppError {
@@ -118,7 +162,7 @@ fn rate_limited() -> AppError {
 async fn login(
     state: State,
     req: HttpRequest,
-    body: Json<LoginRequest>,
+    body: JsonBody<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let input = shared::validate::login(&body)?;
     if !state.login_limits.check(
@@ -137,7 +181,7 @@ async fn login(
 
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = ApiError)))]
-async fn refresh(state: State, body: Json<RefreshRequest>) -> AppResult<Json<TokenResponse>> {
+async fn refresh(state: State, body: JsonBody<RefreshRequest>) -> AppResult<Json<TokenResponse>> {
     let token = body.into_inner().refresh_token;
     if token.is_empty() || token.len() > 256 {
         return Err(AppError::code(ErrorCode::TokenInvalid));
@@ -187,7 +231,7 @@ async fn list_units(
 
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = NewUnit, security(("bearer" = [])),
     responses((status = 200, body = Unit), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
-async fn create_unit(state: State, actor: Actor, body: Json<NewUnit>) -> AppResult<Json<Unit>> {
+async fn create_unit(state: State, actor: Actor, body: JsonBody<NewUnit>) -> AppResult<Json<Unit>> {
     let body = body.into_inner();
     with_db!(state, actor, |c| units::create(c, &actor, &body))
 }
@@ -206,7 +250,7 @@ async fn update_unit(
     state: State,
     actor: Actor,
     id: web::Path<String>,
-    body: Json<UnitPatch>,
+    body: JsonBody<UnitPatch>,
 ) -> AppResult<Json<Unit>> {
     let (id, body) = (id.into_inner(), body.into_inner());
     with_db!(state, actor, |c| units::update(c, &actor, &id, &body))
@@ -228,7 +272,7 @@ async fn list_counters(
 async fn create_counter(
     state: State,
     actor: Actor,
-    body: Json<NewCounter>,
+    body: JsonBody<NewCounter>,
 ) -> AppResult<Json<Counter>> {
     let body = body.into_inner();
     with_db!(state, actor, |c| counters::create(c, &actor, &body))
@@ -252,7 +296,7 @@ async fn update_counter(
     state: State,
     actor: Actor,
     id: web::Path<String>,
-    body: Json<CounterPatch>,
+    body: JsonBody<CounterPatch>,
 ) -> AppResult<Json<Counter>> {
     let (id, body) = (id.into_inner(), body.into_inner());
     with_db!(state, actor, |c| counters::update(c, &actor, &id, &body))
@@ -282,7 +326,11 @@ async fn list_staff(
 
 #[utoipa::path(post, path = "/api/v1/staff", tag = "staff", request_body = NewStaff, security(("bearer" = [])),
     responses((status = 200, body = Staff), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
-async fn create_staff(state: State, actor: Actor, body: Json<NewStaff>) -> AppResult<Json<Staff>> {
+async fn create_staff(
+    state: State,
+    actor: Actor,
+    body: JsonBody<NewStaff>,
+) -> AppResult<Json<Staff>> {
     let body = body.into_inner();
     with_db!(state, actor, |c| staff::create(c, &actor, &body))
 }
@@ -301,7 +349,7 @@ async fn update_staff(
     state: State,
     actor: Actor,
     id: web::Path<String>,
-    body: Json<StaffPatch>,
+    body: JsonBody<StaffPatch>,
 ) -> AppResult<Json<Staff>> {
     let (id, body) = (id.into_inner(), body.into_inner());
     with_db!(state, actor, |c| staff::update(c, &actor, &id, &body))
@@ -326,11 +374,11 @@ async fn put_staff_photo(
     state: State,
     actor: Actor,
     id: web::Path<String>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<Json<Staff>> {
-    if body.len() > crate::photo::MAX_UPLOAD_BYTES {
-        return Err(AppError::code(ErrorCode::PayloadTooLarge));
-    }
+    // Read as a stream: the `web::Bytes` extractor stopped at actix's 256 KiB default with a
+    // plain-text 413, refusing ordinary phone photos.
+    let body = read_body(payload, crate::photo::MAX_UPLOAD_BYTES).await?;
     let jpeg = tokio::task::spawn_blocking(move || crate::photo::portrait_jpeg(&body))
         .await
         .map_err(AppError::internal)??;
@@ -399,7 +447,7 @@ pub async fn update_account_for(
 async fn create_account(
     state: State,
     actor: Actor,
-    body: Json<NewAccount>,
+    body: JsonBody<NewAccount>,
 ) -> AppResult<Json<Account>> {
     create_account_for(&state, actor, body.into_inner())
         .await
@@ -424,19 +472,20 @@ async fn update_account(
     state: State,
     actor: Actor,
     id: web::Path<String>,
-    body: Json<AccountPatch>,
+    body: JsonBody<AccountPatch>,
 ) -> AppResult<Json<Account>> {
     update_account_for(&state, actor, id.into_inner(), body.into_inner())
         .await
         .map(web::Json)
 }
 
-async fn read_csv_body(mut payload: web::Payload) -> AppResult<Vec<u8>> {
+/// Reads a raw body of at most `limit` bytes, refusing a larger one with the API's error shape.
+async fn read_body(mut payload: web::Payload, limit: usize) -> AppResult<Vec<u8>> {
     use futures_util::StreamExt;
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| AppError::code(ErrorCode::MalformedRequest))?;
-        if body.len() + chunk.len() > CSV_LIMIT {
+        if body.len() + chunk.len() > limit {
             return Err(AppError::code(ErrorCode::PayloadTooLarge));
         }
         body.extend_from_slice(&chunk);
@@ -453,7 +502,7 @@ async fn import_units(
     actor: Actor,
     payload: web::Payload,
 ) -> AppResult<Json<ImportReport>> {
-    let body = read_csv_body(payload).await?;
+    let body = read_body(payload, CSV_LIMIT).await?;
     with_db!(state, actor, |c| import::import_units(c, &actor, &body))
 }
 
@@ -466,6 +515,6 @@ async fn import_staff(
     actor: Actor,
     payload: web::Payload,
 ) -> AppResult<Json<ImportReport>> {
-    let body = read_csv_body(payload).await?;
+    let body = read_body(payload, CSV_LIMIT).await?;
     with_db!(state, actor, |c| import::import_staff(c, &actor, &body))
 }

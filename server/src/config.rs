@@ -58,6 +58,35 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_LOGIN_BURST_PER_ADDRESS", default_value_t = 30)]
     pub login_burst_per_address: u32,
 
+    /// One rating per phone per counter within this many seconds.
+    #[arg(long, env = "MINHBACH_RATING_WINDOW", default_value_t = 4 * 3600)]
+    pub rating_window_secs: i64,
+
+    /// More ratings than this at one counter within a minute are flagged as a burst.
+    #[arg(long, env = "MINHBACH_RATING_COUNTER_BURST", default_value_t = 30)]
+    pub rating_counter_burst_per_minute: i64,
+
+    /// More ratings than this from one network address within ten minutes are flagged.
+    #[arg(long, env = "MINHBACH_RATING_NETWORK_BURST", default_value_t = 100)]
+    pub rating_network_burst_per_10_minutes: i64,
+
+    /// Citizen submissions (ratings, reports) per phone per minute before "try again later".
+    #[arg(
+        long,
+        env = "MINHBACH_CITIZEN_PER_DEVICE_PER_MINUTE",
+        default_value_t = 10
+    )]
+    pub citizen_per_device_per_minute: u32,
+
+    /// Citizen submissions per network address per minute (mobile networks put many phones
+    /// behind one address, so this is generous).
+    #[arg(
+        long,
+        env = "MINHBACH_CITIZEN_PER_NETWORK_PER_MINUTE",
+        default_value_t = 300
+    )]
+    pub citizen_per_network_per_minute: u32,
+
     /// Worker threads for HTTP (0: one per core).
     #[arg(long, env = "MINHBACH_WORKERS", default_value_t = 0)]
     pub workers: usize,
@@ -75,6 +104,15 @@ impl Config {
         let mut c = Wrapper::parse_from(["minhbach"]).config;
         c.database_url = database_url.to_string();
         c
+    }
+
+    pub fn rating_rules(&self) -> crate::services::ratings::RatingRules {
+        crate::services::ratings::RatingRules {
+            device_window_secs: self.rating_window_secs,
+            counter_burst_per_minute: self.rating_counter_burst_per_minute,
+            network_burst_per_10_minutes: self.rating_network_burst_per_10_minutes,
+            detail_window_secs: 3600,
+        }
     }
 
     pub fn cookies_secure(&self) -> bool {

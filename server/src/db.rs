@@ -168,6 +168,30 @@ impl Db {
     }
 }
 
+/// Runs `f` in one transaction on whichever backend, so a failure half-way writes nothing.
+/// On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`), so a
+/// read-then-write inside it cannot fail half-way on a lock upgrade.
+pub fn in_transaction<T>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> AppResult<T>,
+) -> AppResult<T> {
+    let begin = match conn {
+        DbConn::Sqlite(_) => "BEGIN IMMEDIATE",
+        DbConn::Postgres(_) => "BEGIN",
+    };
+    db_run!(conn, conn.batch_execute(begin))?;
+    match f(conn) {
+        Ok(value) => {
+            db_run!(conn, conn.batch_execute("COMMIT"))?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = db_run!(conn, conn.batch_execute("ROLLBACK"));
+            Err(e)
+        }
+    }
+}
+
 fn sqlite_path(url: &str) -> anyhow::Result<String> {
     let path = url
         .strip_prefix("sqlite://")

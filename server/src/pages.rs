@@ -446,4 +446,17 @@ impl Backend for PagesBackend {
             .await
             .map_err(|e| e.0)
     }
+    async fn public_counter(
+        &self,
+        token: String,
+    ) -> Result<shared::citizen::PublicCounter, ApiError> {
+        if token.len() > shared::citizen::TOKEN_MAX {
+            return Err(ApiError::new(ErrorCode::NotFound));
+        }
+        self.0
+            .db
+            .run(move |c| crate::services::ratings::public_counter(c, &token))
+            .await
+            .map_err(|e| e.0)
+    }
 }

@@ -94,7 +94,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ratings (id) {
+        id -> Text,
+        counter_id -> Text,
+        unit_id -> Text,
+        staff_id -> Nullable<Text>,
+        overall -> Text,
+        sipas_access -> Nullable<Integer>,
+        sipas_procedure -> Nullable<Integer>,
+        sipas_attitude -> Nullable<Integer>,
+        sipas_timeliness -> Nullable<Integer>,
+        sipas_feedback_handling -> Nullable<Integer>,
+        comment -> Text,
+        dossier_code -> Text,
+        device_hash -> Text,
+        network_hash -> Text,
+        flagged -> Bool,
+        flag_reason -> Nullable<Text>,
+        reviewed_at -> Nullable<BigInt>,
+        idempotency_key -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(counters -> units (unit_id));
+diesel::joinable!(ratings -> counters (counter_id));
 diesel::joinable!(staff -> units (unit_id));
 diesel::joinable!(accounts -> units (unit_id));
 diesel::joinable!(sessions -> accounts (account_id));
@@ -107,4 +133,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     sessions,
     server_secrets,
+    ratings,
 );

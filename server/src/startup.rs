@@ -6,7 +6,7 @@ use crate::db::{now_ms, Db};
 use crate::db_run;
 use crate::error::AppError;
 use crate::schema::server_secrets;
-use crate::state::{AppState, AppStateInner, LoginLimits};
+use crate::state::{AppState, AppStateInner, CitizenLimits, LoginLimits};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
@@ -41,9 +41,15 @@ impl Application {
                 tokio::task::spawn_blocking(move || stored_secret(&db, "jwt")).await??
             }
         };
+        let pseudonym_key = {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || stored_secret(&db, "pseudonym")).await??
+        };
         let state = AppState(Arc::new(AppStateInner {
             jwt: JwtKeys::new(secret.as_bytes()),
             login_limits: LoginLimits::new(&config),
+            citizen_limits: CitizenLimits::new(&config),
+            pseudonym_key: pseudonym_key.into_bytes(),
             db,
             config,
         }));
@@ -112,6 +118,8 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
+            // Before the staff API: its /api/v1 scope answers 404 for any path it does not know.
+            .configure(crate::citizen::configure)
             .configure(crate::api::configure);
         crate::pages::mount(app, &leptos, state.clone())
     })

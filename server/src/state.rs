@@ -36,11 +36,37 @@ impl LoginLimits {
     }
 }
 
+/// Per-phone and per-network limits on citizen submissions (no accounts to limit instead).
+pub struct CitizenLimits {
+    pub per_device: DefaultKeyedRateLimiter<String>,
+    pub per_network: DefaultKeyedRateLimiter<String>,
+}
+
+impl CitizenLimits {
+    pub fn new(config: &Config) -> CitizenLimits {
+        let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("non-zero"));
+        CitizenLimits {
+            per_device: RateLimiter::keyed(per_minute(config.citizen_per_device_per_minute)),
+            per_network: RateLimiter::keyed(per_minute(config.citizen_per_network_per_minute)),
+        }
+    }
+
+    /// One submission from this device hash and network hash: false when either is over.
+    pub fn check(&self, device: &str, network: &str) -> bool {
+        let network_ok = self.per_network.check_key(&network.to_string()).is_ok();
+        let device_ok = self.per_device.check_key(&device.to_string()).is_ok();
+        network_ok && device_ok
+    }
+}
+
 pub struct AppStateInner {
     pub config: Config,
     pub db: Db,
     pub jwt: JwtKeys,
     pub login_limits: LoginLimits,
+    pub citizen_limits: CitizenLimits,
+    /// Key for the hashes of devices and networks kept with ratings.
+    pub pseudonym_key: Vec<u8>,
 }
 
 /// Cheap to clone; shared by every worker.

@@ -7,17 +7,28 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::HttpMessage;
 use tracing::Span;
 use tracing_actix_web::{RequestId, RootSpanBuilder};
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::{fmt, EnvFilter};
 
 pub fn init_logging() {
+    init_logging_with_writer(std::io::stdout);
+}
+
+/// The same subscriber writing its lines to `make_writer` (the black-box tests use a buffer to
+/// check what reaches the logs). Returns false when a global subscriber was already set.
+pub fn init_logging_with_writer<W>(make_writer: W) -> bool
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = fmt()
+    fmt()
         .json()
         .with_current_span(true)
         .with_span_list(false)
         .with_env_filter(filter)
-        .with_writer(std::io::stdout)
-        .try_init();
+        .with_writer(make_writer)
+        .try_init()
+        .is_ok()
 }
 
 pub struct RequestSpan;

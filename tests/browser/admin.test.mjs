@@ -126,6 +126,8 @@ async function setUpUnitCounterStaff({ options, js, tag }) {
   await staffRow.waitFor();
   assert.match(await staffRow.textContent(), new RegExp(`B-${tag}`));
   assert.match(await staffRow.textContent(), new RegExp(counter));
+  // The form is empty again, so a second tap cannot send the same person twice.
+  assert.equal(await page.inputValue("#full_name"), "");
   await screenshot(page, `staff-${tag}`);
 
   // Nothing horizontal to scroll on a phone: the page fits 360 px.

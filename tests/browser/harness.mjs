@@ -167,3 +167,51 @@ export async function screenshot(page, name) {
   if (!process.env.MINHBACH_SCREENSHOTS) return;
   await page.screenshot({ path: join(here, "artifacts", `${name}.png`), fullPage: true });
 }
+
+/** The JSON API as a signed-in account: `api.post(path, body)`, `api.get(path)`. */
+export async function apiAs(base, { username, password } = ADMIN) {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!login.ok) throw new Error(`API sign-in failed: ${login.status} ${await login.text()}`);
+  const { access_token } = await login.json();
+  const call = async (method, path, body) => {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${access_token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  return { get: (p) => call("GET", p), post: (p, b) => call("POST", p, b), patch: (p, b) => call("PATCH", p, b) };
+}
+
+/** A commune with one counter and two officers serving at it, made through the API. */
+export async function communeWithCounter(base, tag) {
+  const api = await apiAs(base);
+  const province = await api.post("/units", { kind: "province", code: `P-${tag}`, name: `Tỉnh ${tag}` });
+  const commune = await api.post("/units", {
+    parent_id: province.id,
+    kind: "commune",
+    code: `C-${tag}`,
+    name: `UBND xã Yên Thành ${tag}`,
+  });
+  const counter = await api.post("/counters", { unit_id: commune.id, name: `Quầy 2 - Đất đai ${tag}` });
+  const officers = [];
+  for (const [i, name] of ["Lê Văn Minh", "Phạm Thị Thu"].entries()) {
+    officers.push(
+      await api.post("/staff", {
+        unit_id: commune.id,
+        full_name: `${name} ${tag}`,
+        title: "Công chức Địa chính - Xây dựng",
+        badge_number: `YT-${tag}-${i}`,
+        counter_id: counter.id,
+      }),
+    );
+  }
+  return { api, province, commune, counter, officers };
+}

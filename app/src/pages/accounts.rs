@@ -1,6 +1,8 @@
 //! Accounts and roles, for administrators.
 
-use crate::components::{lang, list_query, outcome, FieldMessage, FormOutcome, Pager};
+use crate::components::{
+    clear_when_saved, lang, list_query, outcome, FieldMessage, FormOutcome, Pager,
+};
 use crate::fns::{get_account, list_accounts, CreateAccount, UpdateAccount};
 use crate::pages::units::{all_units_resource, unit_options};
 use leptos::prelude::*;
@@ -26,6 +28,8 @@ pub fn AccountsPage() -> impl IntoView {
     );
     let all_units = all_units_resource();
     let (error, saved) = outcome(create.value());
+    let create_form_ref = NodeRef::new();
+    clear_when_saved(create.value(), create_form_ref);
     view! {
         <h1>{lang.pick("Tài khoản", "Accounts")}</h1>
         <Suspense fallback=move || view! { <p class="loading">{lang.pick("Đang tải…", "Loading…")}</p> }>
@@ -63,7 +67,7 @@ pub fn AccountsPage() -> impl IntoView {
                     <section aria-labelledby="new-account">
                         <h2 id="new-account">{lang.pick("Tạo tài khoản", "Create an account")}</h2>
                         <FormOutcome error saved />
-                        <ActionForm action=create attr:class="grid-form">
+                        <ActionForm action=create node_ref=create_form_ref attr:class="grid-form">
                             <label for="username">{lang.pick("Tên đăng nhập", "Username")}</label>
                             <input id="username" name="username" required maxlength="64" autocomplete="off" autocapitalize="none" />
                             <FieldMessage error field="username" />

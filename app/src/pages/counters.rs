@@ -1,6 +1,8 @@
 //! Counters of the units, with their QR tokens.
 
-use crate::components::{lang, list_query, outcome, FieldMessage, FormOutcome, Pager};
+use crate::components::{
+    clear_when_saved, lang, list_query, outcome, FieldMessage, FormOutcome, Pager,
+};
 use crate::fns::{list_counters, CreateCounter, RotateCounterToken, UpdateCounter};
 use crate::pages::layout::me;
 use crate::pages::units::{all_units_resource, unit_options};
@@ -29,6 +31,8 @@ pub fn CountersPage() -> impl IntoView {
     );
     let all_units = all_units_resource();
     let (error, saved) = outcome(create.value());
+    let create_form_ref = NodeRef::new();
+    clear_when_saved(create.value(), create_form_ref);
     let (update_error, update_saved) = outcome(update.value());
     let (rotate_error, rotate_saved) = outcome(rotate.value());
     let selected_unit = query.read_untracked().get("unit_id");
@@ -88,7 +92,7 @@ pub fn CountersPage() -> impl IntoView {
                     <section aria-labelledby="new-counter">
                         <h2 id="new-counter">{lang.pick("Thêm quầy", "Add a counter")}</h2>
                         <FormOutcome error saved />
-                        <ActionForm action=create attr:class="grid-form">
+                        <ActionForm action=create node_ref=create_form_ref attr:class="grid-form">
                             <label for="new-unit_id">{lang.pick("Đơn vị", "Unit")}</label>
                             <select id="new-unit_id" name="unit_id" required>
                                 {create_options}

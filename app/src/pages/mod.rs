@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod citizen;
 pub mod counters;
 pub mod home;
 pub mod import;

@@ -1,6 +1,8 @@
 //! Staff: who serves at which counter, with name, title, badge number and photo.
 
-use crate::components::{lang, list_query, outcome, FieldMessage, FormOutcome, Pager};
+use crate::components::{
+    clear_when_saved, lang, list_query, outcome, FieldMessage, FormOutcome, Pager,
+};
 use crate::fns::{get_staff, list_counters, list_staff, CreateStaff, UpdateStaff};
 use crate::pages::layout::me;
 use crate::pages::units::{all_units_resource, unit_options};
@@ -47,6 +49,8 @@ pub fn StaffPage() -> impl IntoView {
     let all_units = all_units_resource();
     let all_counters = all_counters_resource();
     let (error, saved) = outcome(create.value());
+    let create_form_ref = NodeRef::new();
+    clear_when_saved(create.value(), create_form_ref);
     let search = query.read_untracked().get("q").unwrap_or_default();
     let selected_unit = query.read_untracked().get("unit_id");
     view! {
@@ -81,7 +85,7 @@ pub fn StaffPage() -> impl IntoView {
                     <section aria-labelledby="new-staff">
                         <h2 id="new-staff">{lang.pick("Thêm cán bộ", "Add a staff member")}</h2>
                         <FormOutcome error saved />
-                        <ActionForm action=create attr:class="grid-form">
+                        <ActionForm action=create node_ref=create_form_ref attr:class="grid-form">
                             <label for="new-unit_id">{lang.pick("Đơn vị", "Unit")}</label>
                             <select id="new-unit_id" name="unit_id" required>{create_unit_options}</select>
                             <FieldMessage error field="unit_id" />

@@ -189,25 +189,19 @@ pub fn UnitPage() -> impl IntoView {
         move || (id(), update.version().get(), set_active.version().get()),
         |(id, _, _)| get_unit(id),
     );
-    let counters = Resource::new(
-        id,
-        |id| {
-            list_counters(ListQuery {
-                unit_id: Some(id),
-                include_inactive: Some(true),
-                ..Default::default()
-            })
-        },
-    );
-    let staff = Resource::new(
-        id,
-        |id| {
-            list_staff(ListQuery {
-                unit_id: Some(id),
-                ..Default::default()
-            })
-        },
-    );
+    let counters = Resource::new(id, |id| {
+        list_counters(ListQuery {
+            unit_id: Some(id),
+            include_inactive: Some(true),
+            ..Default::default()
+        })
+    });
+    let staff = Resource::new(id, |id| {
+        list_staff(ListQuery {
+            unit_id: Some(id),
+            ..Default::default()
+        })
+    });
     let all_units = all_units_resource();
     let (error, saved) = outcome(update.value());
     let (active_error, _) = outcome(set_active.value());

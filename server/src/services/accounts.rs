@@ -92,6 +92,9 @@ pub fn list(conn: &mut DbConn, actor: &Actor, q: &ListQuery) -> AppResult<Page<A
         q.q.as_deref()
             .filter(|s| !s.trim().is_empty())
             .map(like_pattern);
+    if pattern.is_some() {
+        super::unicode_lower(conn)?;
+    }
     let (limit, skip) = (q.per_page() as i64, offset(q));
     let (rows, total) = db_run!(conn, {
         let build = || {

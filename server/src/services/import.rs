@@ -10,7 +10,7 @@ use super::counters::{self, CounterRow};
 use super::staff::{self, StaffRow};
 use super::units::{self, UnitRow};
 use crate::auth::Actor;
-use crate::db::{new_id, now_ms, DbConn};
+use crate::db::{in_transaction, new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::AppResult;
 use crate::schema::{counters as counters_t, staff as staff_t, units as units_t};
@@ -65,10 +65,14 @@ impl Problems {
         }
     }
 
-    fn into_result(self) -> AppResult<()> {
+    /// Every problem found, in the order of the file's lines.
+    fn into_result(mut self) -> AppResult<()> {
         if self.0.is_empty() {
             return Ok(());
         }
+        // Rows that cannot be read are found before the others are checked; a stable sort
+        // keeps each line's own problems in column order.
+        self.0.sort_by_key(|f| f.line);
         let mut err = ApiError::new(ErrorCode::CsvInvalid);
         err.message = Msg::new(
             format!(
@@ -91,8 +95,13 @@ fn bad_file(vi: impl Into<String>, en: impl Into<String>) -> ApiError {
     e
 }
 
-/// Parses the file into (line, record) pairs after checking the header.
-fn read_rows(body: &[u8], columns: &[&str]) -> AppResult<Vec<(u64, Vec<String>)>> {
+/// A data row: its line in the file and its cells.
+type Row = (u64, Vec<String>);
+
+/// Parses the file into (line, record) pairs after checking the header, with the problems of
+/// the rows that cannot be read, so that the caller checks the readable rows too and reports
+/// every bad row at once.
+fn read_rows(body: &[u8], columns: &[&str]) -> AppResult<(Vec<Row>, Problems)> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -183,15 +192,14 @@ fn read_rows(body: &[u8], columns: &[&str]) -> AppResult<Vec<(u64, Vec<String>)>
             .into());
         }
     }
-    problems.into_result()?;
-    if rows.is_empty() {
+    if rows.is_empty() && problems.0.is_empty() {
         return Err(bad_file(
             "Tệp CSV không có dòng dữ liệu nào.",
             "The CSV file has no data rows.",
         )
         .into());
     }
-    Ok(rows)
+    Ok((rows, problems))
 }
 
 fn parse_kind(s: &str) -> Option<UnitKind> {
@@ -226,9 +234,8 @@ fn unit_index(
 
 pub fn import_units(conn: &mut DbConn, actor: &Actor, body: &[u8]) -> AppResult<ImportReport> {
     actor.require_admin()?;
-    let rows = read_rows(body, &UNIT_COLUMNS)?;
+    let (rows, mut problems) = read_rows(body, &UNIT_COLUMNS)?;
     let (mut known, mut codes) = unit_index(conn, actor)?;
-    let mut problems = Problems(Vec::new());
     let mut new_units: Vec<UnitRow> = Vec::new();
     let now = now_ms();
     for (line, f) in rows {
@@ -372,7 +379,7 @@ pub fn import_units(conn: &mut DbConn, actor: &Actor, body: &[u8]) -> AppResult<
 
 pub fn import_staff(conn: &mut DbConn, actor: &Actor, body: &[u8]) -> AppResult<ImportReport> {
     actor.require_admin()?;
-    let rows = read_rows(body, &STAFF_COLUMNS)?;
+    let (rows, mut problems) = read_rows(body, &STAFF_COLUMNS)?;
     let (known, _) = unit_index(conn, actor)?;
     let badges: Vec<String> = rows
         .iter()
@@ -404,7 +411,6 @@ pub fn import_staff(conn: &mut DbConn, actor: &Actor, body: &[u8]) -> AppResult<
             counters_by_name.insert((unit, name.to_lowercase()), id);
         }
     }
-    let mut problems = Problems(Vec::new());
     let mut new_staff: Vec<StaffRow> = Vec::new();
     let mut new_counters: Vec<CounterRow> = Vec::new();
     for (line, f) in rows {
@@ -492,27 +498,4 @@ pub fn import_staff(conn: &mut DbConn, actor: &Actor, body: &[u8]) -> AppResult<
         staff::insert_rows(conn, &new_staff)
     })?;
     Ok(report)
-}
-
-/// Runs `f` in one transaction on whichever backend, so a failure half-way writes nothing.
-fn in_transaction(
-    conn: &mut DbConn,
-    f: impl FnOnce(&mut DbConn) -> AppResult<()>,
-) -> AppResult<()> {
-    use diesel::connection::SimpleConnection;
-    let begin = match conn {
-        DbConn::Sqlite(_) => "BEGIN IMMEDIATE",
-        DbConn::Postgres(_) => "BEGIN",
-    };
-    db_run!(conn, conn.batch_execute(begin))?;
-    match f(conn) {
-        Ok(()) => {
-            db_run!(conn, conn.batch_execute("COMMIT"))?;
-            Ok(())
-        }
-        Err(e) => {
-            let _ = db_run!(conn, conn.batch_execute("ROLLBACK"));
-            Err(e)
-        }
-    }
 }

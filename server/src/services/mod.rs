@@ -5,9 +5,12 @@ pub mod accounts;
 pub mod auth;
 pub mod counters;
 pub mod import;
+pub mod ratings;
 pub mod staff;
 pub mod units;
 
+use crate::db::DbConn;
+use crate::error::AppResult;
 use shared::model::{ListQuery, Page};
 
 diesel::define_sql_function! {
@@ -23,10 +26,21 @@ pub fn subtree_range(prefix: &str) -> Option<(String, String)> {
     Some((prefix.to_string(), format!("{stem}0")))
 }
 
-/// `%term%` for LIKE, lower-cased, with LIKE's wildcards taken literally.
+/// SQLite's built-in `lower()` folds ASCII only, so a search for "đinh" never found "Đinh Văn
+/// A" (nor "đỗ" "Đỗ"). Before a search, SQLite connections get a `lower()` that folds Unicode like
+/// the pattern side does; PostgreSQL's `lower()` already does under a UTF-8 locale.
+pub fn unicode_lower(conn: &mut DbConn) -> AppResult<()> {
+    if let DbConn::Sqlite(c) = conn {
+        let c: &mut diesel::SqliteConnection = c;
+        lower_utils::register_impl(c, |s: String| s.to_lowercase())?;
+    }
+    Ok(())
+}
+
+/// `%term%` for LIKE, lower-cased and in NFC like stored text, with LIKE's wildcards taken
+/// literally.
 pub fn like_pattern(q: &str) -> String {
-    let escaped: String = q
-        .trim()
+    let escaped: String = shared::validate::clean(q)
         .to_lowercase()
         .chars()
         .flat_map(|c| match c {

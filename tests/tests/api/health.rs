@@ -1,0 +1,97 @@
+use shared::model::Health;
+use shared::ErrorCode;
+use std::collections::BTreeMap;
+use tests::*;
+
+#[tokio::test]
+async fn healthz_answers_ok_without_signing_in() {
+    let app = spawn_app().await;
+    let health: Health = ok_json(app.get_anonymous("/healthz").await).await;
+    assert_eq!(health.status, "ok");
+}
+
+#[tokio::test]
+async fn readyz_answers_ready_when_the_database_answers() {
+    let app = spawn_app().await;
+    let health: Health = ok_json(app.get_anonymous("/readyz").await).await;
+    assert_eq!(health.status, "ready");
+}
+
+/// Every route of `api::configure` (and the probes), with its methods; the OpenAPI document
+/// must describe exactly these.
+const ROUTES: &[(&str, &[&str])] = &[
+    ("/api/v1/auth/login", &["post"]),
+    ("/api/v1/auth/refresh", &["post"]),
+    ("/api/v1/auth/logout", &["post"]),
+    ("/api/v1/auth/me", &["get"]),
+    ("/api/v1/units", &["get", "post"]),
+    ("/api/v1/units/{id}", &["get", "patch"]),
+    ("/api/v1/counters", &["get", "post"]),
+    ("/api/v1/counters/{id}", &["get", "patch"]),
+    ("/api/v1/counters/{id}/rotate-token", &["post"]),
+    ("/api/v1/staff", &["get", "post"]),
+    ("/api/v1/staff/{id}", &["get", "patch"]),
+    ("/api/v1/staff/{id}/photo", &["get", "put"]),
+    ("/api/v1/accounts", &["get", "post"]),
+    ("/api/v1/accounts/{id}", &["get", "patch"]),
+    ("/api/v1/import/units", &["post"]),
+    ("/api/v1/import/staff", &["post"]),
+    ("/healthz", &["get"]),
+    ("/readyz", &["get"]),
+    ("/api/v1/public/counters/{token}", &["get"]),
+    ("/api/v1/ratings", &["post"]),
+    ("/api/v1/ratings/{id}/detail", &["post"]),
+];
+
+#[tokio::test]
+async fn openapi_document_describes_every_route() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = ok_json(app.get_anonymous("/api/v1/openapi.json").await).await;
+    assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths object");
+    let described: BTreeMap<String, Vec<String>> = paths
+        .iter()
+        .map(|(path, item)| {
+            let mut methods: Vec<String> = item
+                .as_object()
+                .expect("path item")
+                .keys()
+                .filter(|k| ["get", "post", "put", "patch", "delete"].contains(&k.as_str()))
+                .cloned()
+                .collect();
+            methods.sort();
+            (path.clone(), methods)
+        })
+        .collect();
+    let expected: BTreeMap<String, Vec<String>> = ROUTES
+        .iter()
+        .map(|(p, m)| (p.to_string(), m.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    assert_eq!(described, expected);
+    // Signed-in routes say so; the public ones do not.
+    let security = |path: &str, method: &str| !doc["paths"][path][method]["security"].is_null();
+    assert!(security("/api/v1/units", "get"));
+    assert!(security("/api/v1/staff/{id}/photo", "put"));
+    assert!(!security("/api/v1/auth/login", "post"));
+    assert!(!security("/api/v1/staff/{id}/photo", "get"));
+    assert!(doc["components"]["schemas"]["ApiError"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn an_unknown_api_path_is_a_json_not_found() {
+    let app = spawn_app().await;
+    let resp = app.get("/api/v1/no-such-thing", &app.admin_token).await;
+    assert_api_error(resp, 404, ErrorCode::NotFound).await;
+}
+
+#[tokio::test]
+async fn api_responses_carry_the_security_headers() {
+    let app = spawn_app().await;
+    let resp = app.get("/api/v1/auth/me", &app.admin_token).await;
+    assert_eq!(resp.status(), 200);
+    let h = resp.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert!(h.contains_key("content-security-policy"));
+}

@@ -1,0 +1,14 @@
+//! The black-box API tests: one binary (each binary links the whole server), one module per
+//! area. Every test starts its own server on its own database (see `tests::spawn_app`), on
+//! SQLite or on PostgreSQL as `MINHBACH_TEST_DATABASE` says.
+
+mod accounts;
+mod auth;
+mod bad_input;
+mod counters;
+mod health;
+mod import;
+mod logs;
+mod ratings;
+mod staff;
+mod units;
