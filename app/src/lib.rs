@@ -19,8 +19,31 @@ use shared::Lang;
 /// The stylesheet, served by the server at `/style.css`.
 pub const STYLESHEET: &str = include_str!("../style/main.css");
 
-/// The HTML document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions, lang: Lang) -> impl IntoView {
+/// The two halves of the web app, each hydrated by its own WASM bundle: the citizen's pages
+/// must load fast on a cheap phone on a weak connection, so they do not carry the staff
+/// screens' code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    Staff,
+    Citizen,
+}
+
+impl Bundle {
+    /// The base name of the bundle's files in `pkg/` (`NAME.js`, `NAME_bg.wasm`).
+    pub fn output_name(self) -> &'static str {
+        match self {
+            Bundle::Staff => "minhbach_staff",
+            Bundle::Citizen => "minhbach_citizen",
+        }
+    }
+}
+
+/// The HTML document around a page, rendered on the server only.
+pub fn shell(options: LeptosOptions, lang: Lang, bundle: Bundle) -> impl IntoView {
+    let body = match bundle {
+        Bundle::Staff => view! { <StaffApp /> }.into_any(),
+        Bundle::Citizen => view! { <CitizenApp /> }.into_any(),
+    };
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -32,9 +55,7 @@ pub fn shell(options: LeptosOptions, lang: Lang) -> impl IntoView {
                 <HydrationScripts options />
                 <MetaTags />
             </head>
-            <body>
-                <App />
-            </body>
+            <body>{body}</body>
         </html>
     }
 }
@@ -57,20 +78,28 @@ pub fn current_lang() -> Lang {
     }
 }
 
+fn title(lang: Lang) -> impl IntoView {
+    view! {
+        <Title text=lang.pick(
+            "Minh Bạch — Phản ánh, đánh giá dịch vụ công",
+            "Minh Bạch — Public service feedback",
+        ) />
+    }
+}
+
+/// The staff's pages: sign-in and the administration screens.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn StaffApp() -> impl IntoView {
     provide_meta_context();
     let lang = current_lang();
     provide_context(lang);
     use pages::*;
     view! {
-        <Title text=lang.pick("Minh Bạch — Phản ánh, đánh giá dịch vụ công", "Minh Bạch — Public service feedback") />
+        {title(lang)}
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/q/:token") view=citizen::CounterPage ssr=SsrMode::Async />
-                <Route path=path!("/q/:token/thanks/:id") view=citizen::RatingThanksPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=layout::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=home::AdminHome />
                     <Route path=path!("units") view=units::UnitsPage />
@@ -87,11 +116,35 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The citizen's pages: a counter's QR page, the rating, reports and tracking.
+#[component]
+pub fn CitizenApp() -> impl IntoView {
+    provide_meta_context();
+    let lang = current_lang();
+    provide_context(lang);
+    use pages::*;
+    view! {
+        {title(lang)}
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/q/:token") view=citizen::CounterPage ssr=SsrMode::Async />
+                <Route path=path!("/q/:token/thanks/:id") view=citizen::RatingThanksPage ssr=SsrMode::Async />
+                <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async />
+                <Route path=path!("/track") view=report::TrackPage />
+            </Routes>
+        </Router>
+    }
+}
+
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Each bundle is built with its own features (see .ci/build-site).
+    #[cfg(feature = "staff-bundle")]
+    leptos::mount::hydrate_body(StaffApp);
+    #[cfg(not(feature = "staff-bundle"))]
+    leptos::mount::hydrate_body(CitizenApp);
     // Tells the browser tests (and anyone curious) that the page is now interactive.
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())

@@ -150,6 +150,7 @@ impl utoipa::Modify for BearerAuth {
 async fn openapi_json() -> HttpResponse {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::citizen::CitizenApiDoc::openapi());
+    doc.merge(crate::report_api::ReportApiDoc::openapi());
     HttpResponse::Ok().json(doc)
 }
 

@@ -279,9 +279,12 @@ async fn rate_form(
     };
     let res = match submit_rating(&state, input, source).await {
         Ok(r) => see_other(&format!(
-            "/q/{token}/thanks/{}?overall={}",
+            "/q/{token}/thanks/{}?overall={}{}",
             r.id,
-            r.overall.as_str()
+            r.overall.as_str(),
+            r.staff_id
+                .map(|s| format!("&staff={s}"))
+                .unwrap_or_default()
         )),
         Err(AppError(e)) => back_with(&format!("/q/{token}"), &e),
     };

@@ -87,6 +87,24 @@ pub struct Config {
     )]
     pub citizen_per_network_per_minute: u32,
 
+    /// Key that encrypts reporters' names, phones and e-mails at rest: 32 bytes in base64
+    /// (make one with `openssl rand -base64 32`). Without it the server makes one and keeps it
+    /// in the database, which protects nothing against a stolen database: set it in production.
+    #[arg(long, env = "MINHBACH_DATA_KEY", hide_env_values = true)]
+    pub data_key: Option<String>,
+
+    /// Largest photo a citizen may upload, in bytes (the page shrinks photos before sending).
+    #[arg(long, env = "MINHBACH_MAX_PHOTO_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_photo_bytes: usize,
+
+    /// Tracking look-ups per network address per minute (wrong guesses are what it limits).
+    #[arg(
+        long,
+        env = "MINHBACH_TRACK_PER_NETWORK_PER_MINUTE",
+        default_value_t = 20
+    )]
+    pub track_per_network_per_minute: u32,
+
     /// Worker threads for HTTP (0: one per core).
     #[arg(long, env = "MINHBACH_WORKERS", default_value_t = 0)]
     pub workers: usize,

@@ -1,15 +1,18 @@
 //! The Minh Bạch server: the JSON API, the server-rendered pages, and the command line.
 
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod citizen;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod pages;
 pub mod photo;
+pub mod report_api;
 pub mod schema;
 pub mod services;
 pub mod startup;

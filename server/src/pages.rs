@@ -25,19 +25,36 @@ pub const LANG_COOKIE: &str = "mb_lang";
 
 #[derive(Clone)]
 pub struct LeptosSite {
-    options: LeptosOptions,
-    routes: Vec<ActixRouteListing>,
+    /// The staff's pages and the citizen's, each with its own bundle.
+    halves: Vec<(app::Bundle, LeptosOptions, Vec<ActixRouteListing>)>,
+    pkg_dir: String,
 }
 
 impl LeptosSite {
     pub fn new(config: &Config) -> LeptosSite {
-        let options = LeptosOptions::builder()
-            .output_name("minhbach")
-            .site_root(config.site_root.clone())
-            .site_pkg_dir("pkg")
-            .build();
-        let routes = generate_route_list(app::App);
-        LeptosSite { options, routes }
+        let options = |bundle: app::Bundle| {
+            LeptosOptions::builder()
+                .output_name(bundle.output_name())
+                .site_root(config.site_root.clone())
+                .site_pkg_dir("pkg")
+                .build()
+        };
+        let halves = vec![
+            (
+                app::Bundle::Staff,
+                options(app::Bundle::Staff),
+                generate_route_list(app::StaffApp),
+            ),
+            (
+                app::Bundle::Citizen,
+                options(app::Bundle::Citizen),
+                generate_route_list(app::CitizenApp),
+            ),
+        ];
+        LeptosSite {
+            halves,
+            pkg_dir: format!("{}/pkg", config.site_root),
+        }
     }
 }
 
@@ -54,8 +71,7 @@ where
 {
     let backend: SharedBackend = Arc::new(PagesBackend(state.clone()));
     let fn_backend = backend.clone();
-    let options = site.options.clone();
-    let pkg_dir = format!("{}/pkg", site.options.site_root);
+    let assets = web::Data::new(crate::assets::Assets::new(&site.pkg_dir));
     let page_context = move || {
         provide_context(backend.clone());
         let lang = use_context::<leptos_actix::Request>()
@@ -63,7 +79,8 @@ where
             .unwrap_or_default();
         provide_context(lang);
     };
-    app.route("/style.css", web::get().to(stylesheet))
+    let mut app = app
+        .route("/style.css", web::get().to(stylesheet))
         .route("/login", web::post().to(web_login))
         .route("/logout", web::post().to(web_logout))
         .route("/lang/{code}", web::get().to(set_lang))
@@ -76,12 +93,16 @@ where
             "/fn/{tail:.*}",
             handle_server_fns_with_context(move || provide_context(fn_backend.clone())),
         )
-        .service(actix_files::Files::new("/pkg", pkg_dir).use_etag(true))
-        .leptos_routes_with_context(site.routes.clone(), page_context, move || {
+        .app_data(assets)
+        .route("/pkg/{file}", web::get().to(crate::assets::serve));
+    for (bundle, options, routes) in &site.halves {
+        let (bundle, options) = (*bundle, options.clone());
+        app = app.leptos_routes_with_context(routes.clone(), page_context.clone(), move || {
             let lang = use_context::<Lang>().unwrap_or_default();
-            app::shell(options.clone(), lang)
-        })
-        .app_data(web::Data::new(site.options.clone()))
+            app::shell(options.clone(), lang, bundle)
+        });
+    }
+    app.app_data(web::Data::new(site.halves[0].1.clone()))
 }
 
 async fn stylesheet() -> HttpResponse {

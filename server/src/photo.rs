@@ -52,3 +52,404 @@ pub fn portrait_jpeg(bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
         .map_err(|_| ApiError::new(ErrorCode::Internal))?;
     Ok(out)
 }
+
+/// Limits on what a citizen may upload as a photo of a report.
+#[derive(Debug, Clone)]
+pub struct PhotoLimits {
+    pub max_bytes: usize,
+    /// Checked from the header, before anything is decoded.
+    pub max_pixels: u64,
+    /// What the decoder may allocate.
+    pub max_decode_bytes: u64,
+    /// The long side of the stored full-size photo.
+    pub full_side: u32,
+    /// The long side of the stored thumbnail.
+    pub thumb_side: u32,
+}
+
+impl Default for PhotoLimits {
+    fn default() -> Self {
+        PhotoLimits {
+            max_bytes: MAX_UPLOAD_BYTES,
+            max_pixels: 50_000_000,
+            max_decode_bytes: MAX_DECODE_BYTES,
+            full_side: 2048,
+            thumb_side: 320,
+        }
+    }
+}
+
+/// A photo ready to store: both sizes re-encoded as fresh JPEGs, upright, without metadata.
+pub struct ProcessedPhoto {
+    pub full: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub content_type: &'static str,
+}
+
+fn too_many_pixels() -> ApiError {
+    ApiError::with_message(
+        ErrorCode::PayloadTooLarge,
+        "Ảnh quá lớn (quá nhiều điểm ảnh).",
+        "The image is too large (too many pixels).",
+    )
+}
+
+/// HEIF/HEIC (an ISO-BMFF `ftyp` box naming a HEIF brand): recognised to say what to do, since
+/// no well-kept pure-Rust decoder exists; the page's own shrinking turns it into a JPEG when
+/// the phone's browser can decode it.
+fn is_heif(bytes: &[u8]) -> bool {
+    bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1"
+        )
+}
+
+/// Decodes a JPEG, PNG or WebP (told by its bytes, never by its name) within the limits and
+/// turns it upright by its EXIF orientation. Never panics: a decoder panic on a hostile file
+/// is caught and answered like any other broken file.
+fn decode_upright(bytes: &[u8], limits: &PhotoLimits) -> Result<image::DynamicImage, ApiError> {
+    use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+    if bytes.is_empty() {
+        return Err(not_an_image());
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(ApiError::with_message(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "Ảnh quá lớn (tối đa {} MB).",
+                limits.max_bytes / (1024 * 1024)
+            ),
+            format!(
+                "The photo is too large (at most {} MB).",
+                limits.max_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    if is_heif(bytes) {
+        return Err(ApiError::with_message(
+            ErrorCode::UnsupportedMediaType,
+            "Ảnh HEIC chưa được hỗ trợ. Vui lòng chọn ảnh JPEG, hoặc đặt máy ảnh ở chế độ \"Tương thích nhất\".",
+            "HEIC photos are not supported yet. Please choose a JPEG, or set the camera to \"Most Compatible\".",
+        ));
+    }
+    let format = image::guess_format(bytes).map_err(|_| not_an_image())?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(not_an_image());
+    }
+    let decode = || -> Result<DynamicImage, ApiError> {
+        if format == ImageFormat::Jpeg {
+            return decode_jpeg_strict(bytes, limits);
+        }
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        let mut l = Limits::default();
+        l.max_image_width = Some(MAX_SIDE);
+        l.max_image_height = Some(MAX_SIDE);
+        l.max_alloc = Some(limits.max_decode_bytes);
+        reader.limits(l);
+        let mut decoder = reader.into_decoder().map_err(|e| match e {
+            image::ImageError::Limits(_) => too_many_pixels(),
+            _ => not_an_image(),
+        })?;
+        let (w, h) = decoder.dimensions();
+        if u64::from(w) * u64::from(h) > limits.max_pixels {
+            return Err(too_many_pixels());
+        }
+        let orientation = decoder
+            .orientation()
+            .unwrap_or(image::metadata::Orientation::NoTransforms);
+        let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+            image::ImageError::Limits(_) => too_many_pixels(),
+            _ => not_an_image(),
+        })?;
+        img.apply_orientation(orientation);
+        Ok(img)
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode)).unwrap_or_else(|_| {
+        tracing::warn!("an image decoder panicked on an upload");
+        Err(not_an_image())
+    })
+}
+
+/// JPEG in zune-jpeg's strict mode (the decoder `image` itself uses, which by default fills
+/// damaged data in with grey): a corrupted or truncated photo is refused, not half-stored.
+fn decode_jpeg_strict(bytes: &[u8], limits: &PhotoLimits) -> Result<image::DynamicImage, ApiError> {
+    use zune_core::bytestream::ZCursor;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(MAX_SIDE as usize)
+        .set_max_height(MAX_SIDE as usize)
+        .jpeg_set_out_colorspace(ColorSpace::RGB);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    decoder.decode_headers().map_err(|_| not_an_image())?;
+    let info = decoder.info().ok_or_else(not_an_image)?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    if u64::from(w) * u64::from(h) > limits.max_pixels
+        || u64::from(w) * u64::from(h) * 3 > limits.max_decode_bytes
+    {
+        return Err(too_many_pixels());
+    }
+    let pixels = decoder.decode().map_err(|_| not_an_image())?;
+    let orientation = decoder
+        .exif()
+        .and_then(|e| image::metadata::Orientation::from_exif_chunk(e))
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let rgb = image::RgbImage::from_raw(w, h, pixels).ok_or_else(not_an_image)?;
+    let mut img = image::DynamicImage::ImageRgb8(rgb);
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+fn encode_jpeg(img: &image::RgbImage, quality: u8) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    Ok(out)
+}
+
+/// The segments of a JPEG that can carry metadata (APP1 Exif/XMP, APP13 IPTC, maker notes in
+/// APPn, COM), named, up to the start of the image data. A fresh encode has only APP0 (JFIF).
+pub fn jpeg_metadata_segments(bytes: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return vec!["not a JPEG".into()];
+    }
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            found.push(format!("garbage at {i}"));
+            break;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xDA || marker == 0xD9 {
+            break;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let body = &bytes[(i + 4).min(bytes.len())..(i + 2 + len).min(bytes.len())];
+        match marker {
+            0xE0 if body.starts_with(b"JFIF\0") => {}
+            0xE0..=0xEF => {
+                let tag: String = body
+                    .iter()
+                    .take_while(|b| **b != 0 && b.is_ascii_graphic())
+                    .take(24)
+                    .map(|b| *b as char)
+                    .collect();
+                found.push(format!("APP{} {tag}", marker - 0xE0));
+            }
+            0xFE => found.push("COM".into()),
+            _ => {}
+        }
+        i += 2 + len;
+    }
+    found
+}
+
+/// A citizen's photo for a report: decoded within the limits, turned upright, re-encoded as a
+/// full-size JPEG (long side at most `full_side`) and a thumbnail. The result is checked for
+/// metadata; if any survived, the photo is refused rather than stored. The original bytes are
+/// never returned. CPU work: call it from `spawn_blocking`.
+pub fn process_report_photo(
+    bytes: &[u8],
+    limits: &PhotoLimits,
+) -> Result<ProcessedPhoto, ApiError> {
+    let img = decode_upright(bytes, limits)?;
+    let full = if img.width().max(img.height()) > limits.full_side {
+        img.thumbnail(limits.full_side, limits.full_side)
+    } else {
+        img
+    }
+    .to_rgb8();
+    let thumb = image::DynamicImage::ImageRgb8(full.clone())
+        .thumbnail(limits.thumb_side, limits.thumb_side)
+        .to_rgb8();
+    let (width, height) = full.dimensions();
+    let full = encode_jpeg(&full, 82)?;
+    let thumb = encode_jpeg(&thumb, 75)?;
+    for out in [&full, &thumb] {
+        let left = jpeg_metadata_segments(out);
+        if !left.is_empty() {
+            tracing::error!(segments = ?left, "metadata survived re-encoding; photo refused");
+            return Err(ApiError::with_message(
+                ErrorCode::UnsupportedMediaType,
+                "Không xử lý được ảnh này một cách an toàn. Vui lòng chọn ảnh khác.",
+                "This photo could not be processed safely. Please choose another one.",
+            ));
+        }
+    }
+    Ok(ProcessedPhoto {
+        full,
+        thumb,
+        width,
+        height,
+        content_type: "image/jpeg",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn testdata(name: &str) -> Vec<u8> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/photos");
+        std::fs::read(dir.join(name)).unwrap_or_else(|e| {
+            panic!(
+                "test photos must be in {} (shared/ beside the repository): {e}",
+                dir.display()
+            )
+        })
+    }
+
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn gps_tagged_camera_photos_come_out_without_any_metadata() {
+        for name in [
+            "gps_DSCN0010.jpg",
+            "gps_DSCN0012.jpg",
+            "tests_45-gps_ifd.jpg",
+            "xmp_BlueSquare.jpg",
+            "Canon_40D.jpg",
+            "mobile_jolla.jpg",
+        ] {
+            let original = testdata(name);
+            let p = process_report_photo(&original, &PhotoLimits::default())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            for out in [&p.full, &p.thumb] {
+                assert_eq!(jpeg_metadata_segments(out), Vec::<String>::new(), "{name}");
+                for marker in [
+                    &b"Exif"[..],
+                    b"GPS",
+                    b"http://ns.adobe.com/xap",
+                    b"Photoshop 3.0",
+                ] {
+                    assert!(
+                        !contains(out, marker),
+                        "{name}: {:?}",
+                        String::from_utf8_lossy(marker)
+                    );
+                }
+            }
+            assert!(p.width.max(p.height) <= 2048 && p.width > 0);
+            let thumb = image::load_from_memory(&p.thumb).unwrap();
+            assert!(thumb.width().max(thumb.height()) <= 320);
+        }
+        assert!(
+            !jpeg_metadata_segments(&testdata("gps_DSCN0010.jpg")).is_empty(),
+            "the scanner sees the original's EXIF"
+        );
+    }
+
+    #[test]
+    fn the_exif_orientation_is_applied() {
+        let landscape = process_report_photo(
+            &testdata("orientation_landscape_3.jpg"),
+            &PhotoLimits::default(),
+        )
+        .unwrap();
+        assert!(landscape.width > landscape.height);
+        for name in ["orientation_portrait_6.jpg", "orientation_portrait_8.jpg"] {
+            let raw = image::load_from_memory(&testdata(name)).unwrap();
+            let p = process_report_photo(&testdata(name), &PhotoLimits::default()).unwrap();
+            // Stored sideways by the camera, shown upright: the sides swap.
+            assert!(raw.width() > raw.height(), "{name} is stored sideways");
+            assert!(
+                p.height > p.width,
+                "{name} came out {}x{}",
+                p.width,
+                p.height
+            );
+        }
+    }
+
+    #[test]
+    fn broken_fake_and_unsupported_files_are_refused_cleanly() {
+        let limits = PhotoLimits::default();
+        let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF".to_vec();
+        let truncated = testdata("gps_DSCN0010.jpg")[..4000].to_vec();
+        for (what, bytes) in [
+            ("corrupted", testdata("corrupted.jpg")),
+            ("pdf", pdf),
+            ("truncated", truncated),
+            ("empty", Vec::new()),
+            (
+                "random",
+                (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect(),
+            ),
+        ] {
+            let err = match process_report_photo(&bytes, &limits) {
+                Err(e) => e,
+                Ok(_) => panic!("{what} was accepted"),
+            };
+            assert!(
+                err.status() == 415 || err.status() == 413,
+                "{what}: {}",
+                err.status()
+            );
+            assert!(!err.message.vi.is_empty() && !err.message.en.is_empty());
+        }
+        // Its damage is in the metadata; its pixels are a sound 88x64 JPEG (libjpeg and
+        // zune-jpeg agree), so it is kept, and the damaged metadata dropped with the rest.
+        let invalid = process_report_photo(&testdata("invalid_image01137.jpg"), &limits).unwrap();
+        assert_eq!((invalid.width, invalid.height), (88, 64));
+        assert!(jpeg_metadata_segments(&invalid.full).is_empty());
+        let heic = process_report_photo(&testdata("mobile_iphone_13_pro_max.HEIC"), &limits)
+            .err()
+            .expect("HEIC refused");
+        assert!(heic.message.vi.contains("HEIC"));
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_decoding() {
+        // A valid PNG header claiming 100,000 x 100,000 pixels, and almost no data.
+        let mut png = Vec::new();
+        {
+            let img = image::RgbImage::new(1, 1);
+            image::DynamicImage::ImageRgb8(img)
+                .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+                .unwrap();
+        }
+        // IHDR width and height live at bytes 16..24; the CRC after them is left wrong on purpose.
+        png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let err = process_report_photo(&png, &PhotoLimits::default())
+            .err()
+            .expect("refused");
+        assert!(err.status() == 413 || err.status() == 415);
+        let small = PhotoLimits {
+            max_pixels: 100,
+            ..Default::default()
+        };
+        let err = process_report_photo(&testdata("Canon_40D.jpg"), &small)
+            .err()
+            .expect("refused");
+        assert_eq!(err.status(), 413);
+        let tiny = PhotoLimits {
+            max_bytes: 1000,
+            ..Default::default()
+        };
+        assert_eq!(
+            process_report_photo(&testdata("Canon_40D.jpg"), &tiny)
+                .err()
+                .unwrap()
+                .status(),
+            413
+        );
+    }
+}

@@ -119,6 +119,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        tracking_code -> Text,
+        secret_hash -> Nullable<Text>,
+        kind -> Text,
+        category -> Text,
+        unit_id -> Text,
+        counter_id -> Nullable<Text>,
+        staff_id -> Nullable<Text>,
+        occurred_at -> Nullable<BigInt>,
+        description -> Text,
+        anonymous -> Bool,
+        reporter_name_enc -> Nullable<Text>,
+        reporter_phone_enc -> Nullable<Text>,
+        reporter_email_enc -> Nullable<Text>,
+        consent_at -> Nullable<BigInt>,
+        wants_meeting -> Bool,
+        status -> Text,
+        idempotency_key -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_photos (id) {
+        id -> Text,
+        report_id -> Text,
+        position -> Integer,
+        content_type -> Text,
+        full_bytes -> Binary,
+        thumb_bytes -> Binary,
+        width -> Integer,
+        height -> Integer,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_events (id) {
+        id -> Text,
+        report_id -> Text,
+        kind -> Text,
+        public -> Bool,
+        by_role -> Nullable<Text>,
+        body -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(reports -> units (unit_id));
+diesel::joinable!(report_photos -> reports (report_id));
+diesel::joinable!(report_events -> reports (report_id));
 diesel::joinable!(counters -> units (unit_id));
 diesel::joinable!(ratings -> counters (counter_id));
 diesel::joinable!(staff -> units (unit_id));
@@ -134,4 +188,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     server_secrets,
     ratings,
+    reports,
+    report_photos,
+    report_events,
 );

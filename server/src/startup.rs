@@ -45,7 +45,27 @@ impl Application {
             let db = db.clone();
             tokio::task::spawn_blocking(move || stored_secret(&db, "pseudonym")).await??
         };
+        let data_key = match &config.data_key {
+            Some(k) => crate::crypto::DataKey::from_base64(k)?,
+            None => {
+                tracing::warn!(
+                    "MINHBACH_DATA_KEY is not set: using a key kept in the database; set one in production"
+                );
+                let db = db.clone();
+                let stored = tokio::task::spawn_blocking(move || {
+                    stored_secret_with(&db, "data-key", crate::crypto::DataKey::generate_base64)
+                })
+                .await??;
+                crate::crypto::DataKey::from_base64(&stored)?
+            }
+        };
+        let track_limits = governor::RateLimiter::keyed(governor::Quota::per_minute(
+            std::num::NonZeroU32::new(config.track_per_network_per_minute.max(1))
+                .expect("non-zero"),
+        ));
         let state = AppState(Arc::new(AppStateInner {
+            data_key,
+            track_limits,
             jwt: JwtKeys::new(secret.as_bytes()),
             login_limits: LoginLimits::new(&config),
             citizen_limits: CitizenLimits::new(&config),
@@ -75,6 +95,17 @@ impl Application {
 /// The JWT key kept in the database, made on first start. Every process on the same
 /// database reads the same key; a race between two first starts is settled by the primary key.
 fn stored_secret(db: &Db, name: &str) -> anyhow::Result<String> {
+    stored_secret_with(db, name, || {
+        crate::auth::random_token() + &crate::auth::random_token()
+    })
+}
+
+/// A secret kept in the database, made by `make` on first start.
+fn stored_secret_with(
+    db: &Db,
+    name: &str,
+    make: impl FnOnce() -> String,
+) -> anyhow::Result<String> {
     let mut conn = db.get()?;
     let conn = &mut conn;
     let read = |conn: &mut crate::db::DbConn| -> Result<Option<String>, diesel::result::Error> {
@@ -90,7 +121,7 @@ fn stored_secret(db: &Db, name: &str) -> anyhow::Result<String> {
     if let Some(v) = read(conn)? {
         return Ok(v);
     }
-    let value = crate::auth::random_token() + &crate::auth::random_token();
+    let value = make();
     let n = name.to_string();
     let now = now_ms();
     let _ = db_run!(conn, {
@@ -120,6 +151,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .route("/readyz", web::get().to(readyz))
             // Before the staff API: its /api/v1 scope answers 404 for any path it does not know.
             .configure(crate::citizen::configure)
+            .configure(crate::report_api::configure)
             .configure(crate::api::configure);
         crate::pages::mount(app, &leptos, state.clone())
     })

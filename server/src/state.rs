@@ -65,8 +65,13 @@ pub struct AppStateInner {
     pub jwt: JwtKeys,
     pub login_limits: LoginLimits,
     pub citizen_limits: CitizenLimits,
-    /// Key for the hashes of devices and networks kept with ratings.
+    /// Key for the hashes of devices and networks kept with ratings, and for deriving the
+    /// secret of an anonymous report from its idempotency key.
     pub pseudonym_key: Vec<u8>,
+    /// Encrypts reporters' identity fields.
+    pub data_key: crate::crypto::DataKey,
+    /// Tracking look-ups per network, against guessing.
+    pub track_limits: DefaultKeyedRateLimiter<String>,
 }
 
 /// Cheap to clone; shared by every worker.

@@ -7,6 +7,7 @@ pub mod citizen;
 pub mod error;
 pub mod i18n;
 pub mod model;
+pub mod report;
 pub mod validate;
 
 pub use error::{ApiError, ErrorCode, FieldCode, FieldError, Msg};

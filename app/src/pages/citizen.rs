@@ -154,6 +154,7 @@ pub fn CounterPage() -> impl IntoView {
                                 {buttons}
                             </fieldset>
                         </form>
+                        <p><a href=format!("/report?counter={}", c.token)>{lang.pick("Phản ánh, kiến nghị về quầy này", "Report a problem at this counter")}</a>" · "<a href="/track">{lang.pick("Tra cứu phản ánh", "Follow a report")}</a></p>
                         <p class="privacy-note">{lang.pick(
                             "Đánh giá không cần tên hay số điện thoại của bạn.",
                             "Rating needs neither your name nor your phone number.",
@@ -216,6 +217,17 @@ pub fn RatingThanksPage() -> impl IntoView {
                 let chosen = overall.map(|o| view! {
                     <p class="chosen">{face(o)}<span>{lang.pick("Bạn đã chọn: ", "You chose: ")}<strong>{o.label(lang)}</strong></span></p>
                 });
+                let report_link = format!(
+                    "/report?counter={}{}",
+                    c.token,
+                    query.read_untracked().get("staff").map(|s| format!("&staff={s}")).unwrap_or_default()
+                );
+                let unhappy = (overall == Some(Satisfaction::NotSatisfied)).then(|| view! {
+                    <div class="notice">
+                        <p>{lang.pick("Rất tiếc vì bạn chưa hài lòng. Bạn có muốn phản ánh cụ thể để đơn vị xem xét?", "We are sorry you were not satisfied. Would you like to report what happened so the unit looks into it?")}</p>
+                        <p><a class="button primary" href=report_link>{lang.pick("Phản ánh sự việc", "Report what happened")}</a></p>
+                    </div>
+                }.into_any());
                 let questions = SipasCriterion::ALL.into_iter().map(|c| sipas_question(c, lang)).collect_view().into_any();
                 view! {
                     <CitizenHeader unit_name=c.unit_name.clone() here=here />
@@ -223,6 +235,7 @@ pub fn RatingThanksPage() -> impl IntoView {
                         <h1>{lang.pick("Cảm ơn bạn đã đánh giá!", "Thank you for your rating!")}</h1>
                         {chosen}
                         <p>{c.counter_name.clone()}</p>
+                        {unhappy}
                         <FormOutcome error saved />
                         <details class="detail" open=move || error.get().is_some()>
                             <summary>{lang.pick("Đánh giá chi tiết hơn (không bắt buộc)", "Rate in more detail (optional)")}</summary>

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod counters;
 pub mod import;
 pub mod ratings;
+pub mod reports;
 pub mod staff;
 pub mod units;
 

@@ -41,6 +41,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/public/counters/{token}", &["get"]),
     ("/api/v1/ratings", &["post"]),
     ("/api/v1/ratings/{id}/detail", &["post"]),
+    ("/api/v1/reports", &["post"]),
+    ("/api/v1/reports/track", &["post"]),
 ];
 
 #[tokio::test]

@@ -10,5 +10,6 @@ mod health;
 mod import;
 mod logs;
 mod ratings;
+mod reports;
 mod staff;
 mod units;

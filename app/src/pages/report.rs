@@ -1,0 +1,322 @@
+//! Reporting a problem (phản ánh, kiến nghị, khiếu nại, tố cáo) and following it. The report
+//! form is a plain multipart HTML form: it works on a bare phone browser. The receipt and the
+//! tracking result are answers to a POST, rendered once on the server and never put in a URL,
+//! because they carry the secret of an anonymous report.
+
+use crate::components::lang;
+use crate::fns::counter_page;
+use crate::format::datetime_vn;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use shared::citizen::PublicCounter;
+use shared::report::{ReportCategory, ReportKind, ReportReceipt, ReportView, MAX_PHOTOS};
+use shared::{ApiError, Lang};
+
+fn kind_choices(lang: Lang) -> AnyView {
+    ReportKind::ALL
+        .iter()
+        .map(|k| {
+            let id = format!("kind-{}", k.as_str());
+            view! {
+                <li>
+                    <input type="radio" name="kind" id=id.clone() value=k.as_str() checked=*k == ReportKind::Feedback required=true />
+                    <label for=id class="choice">{k.label(lang)}</label>
+                </li>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+fn officer_options(
+    counter: Option<&PublicCounter>,
+    selected: Option<String>,
+    lang: Lang,
+) -> AnyView {
+    let officers = counter.map(|c| c.officers.clone()).unwrap_or_default();
+    view! {
+        <option value="">{lang.pick("(Không rõ / không chọn)", "(Unknown / none)")}</option>
+        {officers.into_iter().map(|o| {
+            let is_sel = selected.as_deref() == Some(o.id.as_str());
+            view! { <option value=o.id.clone() selected=is_sel>{format!("{} — {} ({})", o.full_name, o.title, o.badge_number)}</option> }
+        }).collect_view()}
+    }
+    .into_any()
+}
+
+/// The report form, opened from a counter page ("Không hài lòng" → report) or its QR code.
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let lang = lang();
+    let query = use_query_map();
+    let token = query.read_untracked().get("counter").unwrap_or_default();
+    let staff = query.read_untracked().get("staff");
+    let data = Resource::new(
+        move || token.clone(),
+        |t| async move {
+            if t.is_empty() {
+                None
+            } else {
+                counter_page(t).await.ok()
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{lang.pick("Đang tải…", "Loading…")}</p> }>
+            {move || {
+                let staff = staff.clone();
+                Suspend::new(async move {
+                let Some(d) = data.await else {
+                    return view! {
+                        <main class="citizen">
+                            <h1>{lang.pick("Phản ánh, kiến nghị", "Report a problem")}</h1>
+                            <p>{lang.pick(
+                                "Vui lòng quét mã QR dán tại quầy nơi bạn làm thủ tục, rồi chọn \"Phản ánh\".",
+                                "Please scan the QR code at the counter where you were served, then choose \"Report a problem\".",
+                            )}</p>
+                        </main>
+                    }.into_any();
+                };
+                let c = d.counter;
+                let categories = ReportCategory::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label(lang)}</option> }).collect_view();
+                view! {
+                    <header class="citizen-header">
+                        <p class="unit-name">{c.unit_name.clone()}</p>
+                        <nav class="citizen-nav"><span class="brand-small">"Minh Bạch"</span></nav>
+                    </header>
+                    <main class="citizen">
+                        <h1>{lang.pick("Phản ánh, kiến nghị", "Report a problem")}</h1>
+                        <p class="counter-name">{c.counter_name.clone()}</p>
+                        <form method="post" action="/report" enctype="multipart/form-data" class="stack report-form">
+                            <input type="hidden" name="counter_token" value=c.token.clone() />
+                            <input type="hidden" name="idempotency_key" value=d.submission_key />
+                            <fieldset class="choices">
+                                <legend>{lang.pick("Bạn muốn gửi", "You want to send")}</legend>
+                                <ul>{kind_choices(lang)}</ul>
+                            </fieldset>
+                            <label for="category">{lang.pick("Vấn đề", "What happened")}</label>
+                            <select id="category" name="category" required>{categories}</select>
+                            <label for="staff_id">{lang.pick("Cán bộ liên quan (nếu biết)", "The officer concerned (if known)")}</label>
+                            <select id="staff_id" name="staff_id">{officer_options(Some(&c), staff, lang)}</select>
+                            <label for="occurred_at">{lang.pick("Thời gian xảy ra (nếu nhớ)", "When it happened (if you remember)")}</label>
+                            <input id="occurred_at" name="occurred_at" type="datetime-local" />
+                            <label for="description">{lang.pick("Nội dung sự việc", "What happened, in your words")}</label>
+                            <textarea id="description" name="description" rows="6" minlength="10" maxlength="5000" required></textarea>
+                            <label for="photos">{lang.pick("Ảnh (tối đa 5 ảnh)", "Photos (at most 5)")}</label>
+                            <input id="photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp,image/heic" multiple=true data-max=MAX_PHOTOS.to_string() />
+                            <fieldset class="choices">
+                                <legend>{lang.pick("Danh tính của bạn", "Your identity")}</legend>
+                                <ul>
+                                    <li>
+                                        <input type="radio" name="identity" id="identity-anonymous" value="anonymous" checked=true />
+                                        <label for="identity-anonymous" class="choice">{lang.pick("Gửi ẩn danh (không cần tên, số điện thoại)", "Anonymous (no name, no phone)")}</label>
+                                    </li>
+                                    <li>
+                                        <input type="radio" name="identity" id="identity-named" value="named" />
+                                        <label for="identity-named" class="choice">{lang.pick("Gửi có tên (để nhận tin nhắn khi có trả lời)", "With my name (to get a message when answered)")}</label>
+                                    </li>
+                                </ul>
+                            </fieldset>
+                            <div class="identity-fields">
+                                <p class="hint">{lang.pick("Chỉ điền khi gửi có tên. Thông tin được mã hóa và chỉ dùng để xử lý phản ánh.", "Only when sending with your name. It is encrypted and used only to handle the report.")}</p>
+                                <label for="full_name">{lang.pick("Họ và tên", "Full name")}</label>
+                                <input id="full_name" name="full_name" maxlength="120" autocomplete="name" />
+                                <label for="phone">{lang.pick("Số điện thoại", "Phone number")}</label>
+                                <input id="phone" name="phone" type="tel" maxlength="20" autocomplete="tel" />
+                                <label for="email">{lang.pick("Thư điện tử (không bắt buộc)", "E-mail (optional)")}</label>
+                                <input id="email" name="email" type="email" maxlength="200" autocomplete="email" />
+                                <label class="check"><input type="checkbox" name="consent" value="yes" />{lang.pick(
+                                    "Tôi đồng ý cho cơ quan xử lý thông tin cá nhân này để giải quyết phản ánh.",
+                                    "I agree that these personal details are processed to handle my report.",
+                                )}</label>
+                            </div>
+                            <label class="check"><input type="checkbox" name="wants_meeting" value="yes" />{lang.pick(
+                                "Tôi muốn gặp thủ trưởng đơn vị vào ngày tiếp công dân gần nhất.",
+                                "I want to meet the head of the unit at the next citizen-reception day.",
+                            )}</label>
+                            <button type="submit" class="button primary">{lang.pick("Gửi phản ánh", "Send the report")}</button>
+                        </form>
+                    </main>
+                }.into_any()
+            })}}
+        </Suspense>
+    }
+}
+
+/// The page after a report is stored: the tracking code and, for an anonymous report, the
+/// secret, shown this once.
+#[component]
+pub fn ReceiptView(receipt: ReportReceipt, lang: Lang) -> impl IntoView {
+    let secret = receipt.secret.clone();
+    view! {
+        <main class="citizen">
+            <h1>{lang.pick("Đã tiếp nhận phản ánh của bạn", "Your report has been received")}</h1>
+            <p>{lang.pick("Thời gian tiếp nhận: ", "Received at: ")}{datetime_vn(receipt.created_at)}</p>
+            <div class="receipt" id="receipt">
+                <p class="receipt-label">{lang.pick("Mã tra cứu", "Tracking code")}</p>
+                <p class="receipt-code" id="tracking-code">{receipt.tracking_code.clone()}</p>
+                {secret.map(|s| view! {
+                    <p class="receipt-label">{lang.pick("Mã bí mật (chỉ bạn giữ)", "Secret (only you hold it)")}</p>
+                    <p class="receipt-code" id="secret">{s}</p>
+                })}
+            </div>
+            <div class="notice error" role="alert">
+                <p><strong>{lang.pick("Hãy lưu lại ngay.", "Save these now.")}</strong></p>
+                <p>{lang.pick(
+                    "Mã chỉ hiện một lần. Hãy chép lại, chụp màn hình hoặc lưu thành ảnh. Không ai, kể cả cơ quan, có thể xem lại mã bí mật cho bạn.",
+                    "They are shown only this once. Copy them, take a screenshot or save them as an image. No one, not even the office, can show you the secret again.",
+                )}</p>
+            </div>
+            <p>{lang.pick("Ảnh đã gửi: ", "Photos sent: ")}{receipt.photos.to_string()}</p>
+            <p><a class="button" href="/track">{lang.pick("Tra cứu phản ánh", "Follow a report")}</a></p>
+        </main>
+    }
+}
+
+fn event_label(kind: &str, lang: Lang) -> &'static str {
+    match kind {
+        "received" => lang.pick("Đã gửi phản ánh", "Report sent"),
+        "acknowledged" => lang.pick("Hệ thống đã tiếp nhận", "Received by the system"),
+        "meeting_requested" => lang.pick(
+            "Đề nghị gặp thủ trưởng đơn vị",
+            "Asked to meet the head of the unit",
+        ),
+        "opened" => lang.pick("Đã được mở xem", "Opened"),
+        "citizen_note" => lang.pick("Bạn đã bổ sung thông tin", "You added information"),
+        _ => lang.pick("Cập nhật", "Update"),
+    }
+}
+
+fn role_label(role: &str, lang: Lang) -> &'static str {
+    match role {
+        "head" => lang.pick("thủ trưởng đơn vị", "head of unit"),
+        "committee" => lang.pick("ủy ban kiểm tra", "inspection committee"),
+        "officer" => lang.pick("cán bộ được giao", "assigned officer"),
+        _ => lang.pick("hệ thống", "the system"),
+    }
+}
+
+pub fn status_label(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "received" => lang.pick("Đã tiếp nhận", "Received"),
+        _ => lang.pick("Đang xử lý", "In progress"),
+    }
+}
+
+/// What a tracking code shows: status, timeline, public replies.
+#[component]
+pub fn TrackingView(view_data: ReportView, lang: Lang) -> impl IntoView {
+    let v = view_data;
+    let timeline = v
+        .timeline
+        .iter()
+        .map(|e| {
+            let by = e
+                .by_role
+                .as_deref()
+                .map(|r| format!(" ({})", role_label(r, lang)));
+            view! {
+                <li>
+                    <time>{datetime_vn(e.at)}</time>
+                    " · "<strong>{event_label(&e.kind, lang)}</strong>{by}
+                    {(!e.text.is_empty()).then(|| view! { <p>{e.text.clone()}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <main class="citizen">
+            <h1>{lang.pick("Phản ánh ", "Report ")}{v.tracking_code.clone()}</h1>
+            <dl class="facts">
+                <dt>{lang.pick("Trạng thái", "Status")}</dt><dd><strong>{status_label(&v.status, lang)}</strong></dd>
+                <dt>{lang.pick("Đơn vị", "Unit")}</dt><dd>{v.unit_name.clone()}</dd>
+                {v.counter_name.clone().map(|c| view! { <dt>{lang.pick("Quầy", "Counter")}</dt><dd>{c}</dd> })}
+                <dt>{lang.pick("Loại", "Kind")}</dt><dd>{v.kind.label(lang)}</dd>
+                <dt>{lang.pick("Vấn đề", "Category")}</dt><dd>{v.category.label(lang)}</dd>
+                <dt>{lang.pick("Gửi lúc", "Sent")}</dt><dd>{datetime_vn(v.created_at)}</dd>
+                <dt>{lang.pick("Ảnh", "Photos")}</dt><dd>{v.photos.len().to_string()}</dd>
+            </dl>
+            <h2>{lang.pick("Diễn biến", "Timeline")}</h2>
+            <ol class="timeline">{timeline}</ol>
+            <h2>{lang.pick("Nội dung bạn đã gửi", "What you sent")}</h2>
+            <p class="description">{v.description.clone()}</p>
+        </main>
+    }
+}
+
+/// The tracking form: code (and secret), posted so that neither lands in a URL or a history.
+#[component]
+pub fn TrackPage() -> impl IntoView {
+    let lang = lang();
+    view! {
+        <header class="citizen-header">
+            <p class="unit-name">"Minh Bạch"</p>
+        </header>
+        <main class="citizen">
+            <h1>{lang.pick("Tra cứu phản ánh", "Follow a report")}</h1>
+            <TrackForm lang />
+        </main>
+    }
+}
+
+#[component]
+pub fn TrackForm(lang: Lang) -> impl IntoView {
+    view! {
+        <form method="post" action="/track" class="stack">
+            <label for="tracking_code">{lang.pick("Mã tra cứu", "Tracking code")}</label>
+            <input id="tracking_code" name="tracking_code" required maxlength="40" autocomplete="off" autocapitalize="characters" spellcheck="false" />
+            <label for="secret">{lang.pick("Mã bí mật (nếu gửi ẩn danh)", "Secret (for an anonymous report)")}</label>
+            <input id="secret" name="secret" maxlength="40" autocomplete="off" autocapitalize="characters" spellcheck="false" />
+            <button type="submit" class="button primary">{lang.pick("Tra cứu", "Look up")}</button>
+        </form>
+    }
+}
+
+/// A refusal answering a form post, with the way back.
+#[component]
+pub fn RefusalView(error: ApiError, lang: Lang, back_hint: bool) -> impl IntoView {
+    let fields = error
+        .fields
+        .iter()
+        .map(|f| view! { <li>{f.message.get(lang).to_string()}</li> })
+        .collect_view();
+    view! {
+        <main class="citizen">
+            <h1>{lang.pick("Chưa gửi được", "Not sent yet")}</h1>
+            <div class="notice error" role="alert">
+                <p>{error.message.get(lang).to_string()}</p>
+                <ul>{fields}</ul>
+            </div>
+            {back_hint.then(|| view! {
+                <p>{lang.pick(
+                    "Vui lòng bấm nút Quay lại của trình duyệt để sửa: nội dung bạn đã nhập vẫn còn.",
+                    "Please use your browser's Back button to correct it: what you typed is still there.",
+                )}</p>
+            })}
+        </main>
+    }
+}
+
+/// A whole static page around `body`, for answers to form posts (no hydration needed).
+#[cfg(feature = "ssr")]
+pub fn document(lang: Lang, title: &str, body: impl FnOnce() -> AnyView) -> String {
+    let owner = Owner::new();
+    let html = owner.with(|| body().to_html());
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"color-scheme\" content=\"light\"><meta name=\"referrer\" content=\"no-referrer\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>\
+         <header class=\"citizen-header\"><p class=\"unit-name\">Minh Bạch</p></header>{html}</body></html>",
+        lang.code(),
+        html_escape(title),
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

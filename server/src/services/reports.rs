@@ -1,0 +1,408 @@
+//! Citizens' reports: stored once per idempotency key, with their photos, in one transaction,
+//! and acknowledged at once; followed with a tracking code (plus a secret when anonymous).
+
+use crate::db::{in_transaction, new_id, now_ms, DbConn};
+use crate::db_run;
+use crate::error::{AppError, AppResult};
+use crate::schema::{counters, report_events, report_photos, reports, staff, units};
+use diesel::prelude::*;
+use rand::Rng;
+use shared::report::{
+    NewReport, PublicEvent, ReportCategory, ReportKind, ReportReceipt, ReportView,
+};
+use shared::{ApiError, ErrorCode, FieldCode};
+
+/// Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// 16 characters of 5 bits: 80 bits, the tracking code alone.
+pub const CODE_LEN: usize = 16;
+
+pub fn random_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..CODE_LEN)
+        .map(|_| CROCKFORD[rng.gen_range(0..32)] as char)
+        .collect()
+}
+
+/// The same 16 characters in groups of four, as shown to people.
+pub fn grouped(code: &str) -> String {
+    code.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// 80 bits from a keyed hash as Crockford base32.
+pub fn code_from_digest(digest: &[u8]) -> String {
+    let mut bits: u128 = 0;
+    for b in digest.iter().take(10) {
+        bits = (bits << 8) | u128::from(*b);
+    }
+    (0..CODE_LEN)
+        .rev()
+        .map(|i| CROCKFORD[((bits >> (i * 5)) & 31) as usize] as char)
+        .collect()
+}
+
+/// A photo already re-encoded without metadata.
+pub struct StoredPhoto {
+    pub content_type: String,
+    pub full: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Everything the handler prepared outside the transaction (slow hashing, encryption).
+pub struct PreparedReport {
+    pub input: NewReport,
+    /// SHA-256 of the client's idempotency key: the raw key never reaches the database.
+    pub idempotency_hash: String,
+    pub tracking_code: String,
+    /// argon2id of the secret, for an anonymous report.
+    pub secret_hash: Option<String>,
+    pub name_enc: Option<String>,
+    pub phone_enc: Option<String>,
+    pub email_enc: Option<String>,
+    pub photos: Vec<StoredPhoto>,
+}
+
+/// The unit, counter and officer a report is about.
+fn resolve_place(conn: &mut DbConn, input: &NewReport) -> AppResult<(String, Option<String>)> {
+    let (unit_id, counter_id) = match &input.counter_token {
+        Some(token) => {
+            let t = token.clone();
+            let found: Option<(String, String)> = db_run!(conn, {
+                counters::table
+                    .inner_join(units::table)
+                    .filter(counters::qr_token.eq(t))
+                    .filter(counters::active.eq(true))
+                    .filter(units::active.eq(true))
+                    .select((counters::unit_id, counters::id))
+                    .first(conn)
+                    .optional()
+            })?;
+            let (u, c) = found.ok_or_else(|| {
+                AppError(ApiError::field(
+                    "counter_token",
+                    FieldCode::NotFound,
+                    "Không tìm thấy quầy này. Vui lòng quét lại mã QR tại quầy.",
+                    "This counter was not found. Please scan the QR code at the counter again.",
+                ))
+            })?;
+            (u, Some(c))
+        }
+        None => {
+            let id = input.unit_id.clone().unwrap_or_default();
+            let found: i64 = db_run!(conn, {
+                units::table
+                    .filter(units::id.eq(&id))
+                    .filter(units::active.eq(true))
+                    .count()
+                    .get_result(conn)
+            })?;
+            if found == 0 {
+                return Err(AppError(ApiError::field(
+                    "unit_id",
+                    FieldCode::NotFound,
+                    "Không tìm thấy đơn vị này.",
+                    "This unit was not found.",
+                )));
+            }
+            (id, None)
+        }
+    };
+    if let Some(sid) = input.staff_id.clone() {
+        let u = unit_id.clone();
+        let n: i64 = db_run!(conn, {
+            staff::table
+                .filter(staff::id.eq(sid))
+                .filter(staff::unit_id.eq(u))
+                .count()
+                .get_result(conn)
+        })?;
+        if n == 0 {
+            return Err(AppError(ApiError::field(
+                "staff_id",
+                FieldCode::NotFound,
+                "Không tìm thấy cán bộ này ở đơn vị.",
+                "This officer was not found at this unit.",
+            )));
+        }
+    }
+    Ok((unit_id, counter_id))
+}
+
+fn insert_event(
+    conn: &mut DbConn,
+    report_id: &str,
+    kind: &str,
+    public: bool,
+    by_role: Option<&str>,
+    body: &str,
+    at: i64,
+) -> AppResult<()> {
+    let row = (
+        report_events::id.eq(new_id()),
+        report_events::report_id.eq(report_id.to_string()),
+        report_events::kind.eq(kind.to_string()),
+        report_events::public.eq(public),
+        report_events::by_role.eq(by_role.map(str::to_string)),
+        report_events::body.eq(body.to_string()),
+        report_events::created_at.eq(at),
+    );
+    db_run!(conn, {
+        diesel::insert_into(report_events::table)
+            .values(row.clone())
+            .execute(conn)
+    })?;
+    Ok(())
+}
+
+/// The receipt of the report stored under this idempotency hash, if any (without the secret,
+/// which only the caller can derive again).
+pub fn receipt_by_idempotency(
+    conn: &mut DbConn,
+    idempotency_hash: &str,
+) -> AppResult<Option<ReportReceipt>> {
+    let h = idempotency_hash.to_string();
+    let found: Option<(String, String, i64)> = db_run!(conn, {
+        reports::table
+            .filter(reports::idempotency_key.eq(h))
+            .select((reports::id, reports::tracking_code, reports::created_at))
+            .first(conn)
+            .optional()
+    })?;
+    let Some((id, code, at)) = found else {
+        return Ok(None);
+    };
+    let photos: i64 = db_run!(conn, {
+        report_photos::table
+            .filter(report_photos::report_id.eq(id))
+            .count()
+            .get_result(conn)
+    })?;
+    Ok(Some(ReportReceipt {
+        tracking_code: grouped(&code),
+        secret: None,
+        created_at: at,
+        photos: photos as u32,
+    }))
+}
+
+/// Stores the report, its photos and its first timeline entries in one transaction; the
+/// citizen is told "received" only once that transaction has committed. A retry (same
+/// idempotency key) finds the stored report and gets its receipt; the caller derives the
+/// same secret again.
+pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> {
+    in_transaction(conn, |conn| {
+        // Inside the transaction: two retries racing each other store one report.
+        if let Some(receipt) = receipt_by_idempotency(conn, &p.idempotency_hash)? {
+            return Ok(receipt);
+        }
+        let (unit_id, counter_id) = resolve_place(conn, &p.input)?;
+        let id = new_id();
+        let now = now_ms();
+        let input = &p.input;
+        let row = (
+            reports::id.eq(id.clone()),
+            reports::tracking_code.eq(p.tracking_code.clone()),
+            reports::secret_hash.eq(p.secret_hash.clone()),
+            reports::kind.eq(input.kind.as_str()),
+            reports::category.eq(input.category.as_str()),
+            reports::unit_id.eq(unit_id),
+            reports::counter_id.eq(counter_id),
+            reports::staff_id.eq(input.staff_id.clone()),
+            reports::occurred_at.eq(input.occurred_at),
+            reports::description.eq(input.description.clone()),
+            reports::anonymous.eq(input.reporter.is_none()),
+            reports::reporter_name_enc.eq(p.name_enc.clone()),
+            reports::reporter_phone_enc.eq(p.phone_enc.clone()),
+            reports::reporter_email_enc.eq(p.email_enc.clone()),
+            reports::consent_at.eq(input.reporter.as_ref().map(|_| now)),
+            reports::wants_meeting.eq(input.wants_meeting),
+            reports::status.eq("received"),
+            reports::idempotency_key.eq(p.idempotency_hash.clone()),
+            reports::created_at.eq(now),
+            reports::updated_at.eq(now),
+        );
+        db_run!(conn, {
+            diesel::insert_into(reports::table)
+                .values(row.clone())
+                .execute(conn)
+        })?;
+        for (i, photo) in p.photos.iter().enumerate() {
+            let row = (
+                report_photos::id.eq(new_id()),
+                report_photos::report_id.eq(id.clone()),
+                report_photos::position.eq(i as i32),
+                report_photos::content_type.eq(photo.content_type.clone()),
+                report_photos::full_bytes.eq(photo.full.clone()),
+                report_photos::thumb_bytes.eq(photo.thumb.clone()),
+                report_photos::width.eq(photo.width as i32),
+                report_photos::height.eq(photo.height as i32),
+                report_photos::created_at.eq(now),
+            );
+            db_run!(conn, {
+                diesel::insert_into(report_photos::table)
+                    .values(row.clone())
+                    .execute(conn)
+            })?;
+        }
+        insert_event(conn, &id, "received", true, None, "", now)?;
+        // Acknowledged by the system at once (the law's reply on acceptance comes later).
+        insert_event(conn, &id, "acknowledged", true, Some("system"), "", now)?;
+        if input.wants_meeting {
+            insert_event(conn, &id, "meeting_requested", true, None, "", now)?;
+        }
+        Ok(ReportReceipt {
+            tracking_code: grouped(&p.tracking_code),
+            secret: None,
+            created_at: now,
+            photos: p.photos.len() as u32,
+        })
+    })
+}
+
+/// The stored row a tracking code names: (id, secret hash).
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> AppResult<Option<(String, Option<String>)>> {
+    let c = code.to_string();
+    Ok(db_run!(conn, {
+        reports::table
+            .filter(reports::tracking_code.eq(c))
+            .select((reports::id, reports::secret_hash))
+            .first(conn)
+            .optional()
+    })?)
+}
+
+type ViewRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    bool,
+    String,
+    i64,
+    bool,
+);
+
+/// What the citizen sees of a report: only public events, no identity, no internal notes.
+pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> {
+    let rid = report_id.to_string();
+    let row: ViewRow = db_run!(conn, {
+        reports::table
+            .inner_join(units::table)
+            .left_join(counters::table.on(counters::id.nullable().eq(reports::counter_id)))
+            .filter(reports::id.eq(&rid))
+            .select((
+                reports::tracking_code,
+                reports::kind,
+                reports::category,
+                units::name,
+                reports::status,
+                counters::name.nullable(),
+                reports::anonymous,
+                reports::description,
+                reports::created_at,
+                reports::wants_meeting,
+            ))
+            .first(conn)
+    })?;
+    let events: Vec<(i64, String, Option<String>, String)> = db_run!(conn, {
+        report_events::table
+            .filter(report_events::report_id.eq(&rid))
+            .filter(report_events::public.eq(true))
+            .order((report_events::created_at.asc(), report_events::id.asc()))
+            .select((
+                report_events::created_at,
+                report_events::kind,
+                report_events::by_role,
+                report_events::body,
+            ))
+            .load(conn)
+    })?;
+    let photos: Vec<String> = db_run!(conn, {
+        report_photos::table
+            .filter(report_photos::report_id.eq(&rid))
+            .order(report_photos::position.asc())
+            .select(report_photos::id)
+            .load(conn)
+    })?;
+    let (code, kind, category, unit_name, status, counter_name, anonymous, description, at, meet) =
+        row;
+    Ok(ReportView {
+        tracking_code: grouped(&code),
+        kind: ReportKind::parse(&kind).ok_or_else(|| AppError::internal("stored report kind"))?,
+        category: ReportCategory::parse(&category)
+            .ok_or_else(|| AppError::internal("stored report category"))?,
+        unit_name,
+        counter_name,
+        status,
+        anonymous,
+        description,
+        created_at: at,
+        photos,
+        wants_meeting: meet,
+        timeline: events
+            .into_iter()
+            .map(|(at, kind, by_role, text)| PublicEvent {
+                at,
+                kind,
+                by_role,
+                text,
+            })
+            .collect(),
+    })
+}
+
+/// A photo of a report, if it belongs to that report: (content type, bytes).
+pub fn photo(
+    conn: &mut DbConn,
+    report_id: &str,
+    photo_id: &str,
+    thumb: bool,
+) -> AppResult<(String, Vec<u8>)> {
+    let (rid, pid) = (report_id.to_string(), photo_id.to_string());
+    let found: Option<(String, Vec<u8>, Vec<u8>)> = db_run!(conn, {
+        report_photos::table
+            .filter(report_photos::id.eq(pid))
+            .filter(report_photos::report_id.eq(rid))
+            .select((
+                report_photos::content_type,
+                report_photos::full_bytes,
+                report_photos::thumb_bytes,
+            ))
+            .first(conn)
+            .optional()
+    })?;
+    let (ct, full, small) = found.ok_or_else(AppError::not_found)?;
+    Ok((ct, if thumb { small } else { full }))
+}
+
+pub fn wrong_code() -> AppError {
+    AppError(ApiError::with_message(
+        ErrorCode::NotFound,
+        "Mã tra cứu hoặc mã bí mật không đúng. Vui lòng kiểm tra lại.",
+        "The tracking code or the secret is wrong. Please check them.",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_crockford_base32_of_80_bits() {
+        let c = random_code();
+        assert_eq!(c.len(), CODE_LEN);
+        assert!(c.bytes().all(|b| CROCKFORD.contains(&b)));
+        assert_ne!(c, random_code());
+        assert_eq!(grouped("ABCDEFGHJKMNPQRS"), "ABCD-EFGH-JKMN-PQRS");
+        assert_eq!(code_from_digest(&[0u8; 32]), "0".repeat(16));
+        assert_eq!(code_from_digest(&[0xff; 32]), "Z".repeat(16));
+    }
+}

@@ -1,0 +1,363 @@
+//! Citizens' reports: anonymous and identified, with real camera photos; idempotent retries;
+//! tracking with the code (and secret); what is and is not stored about the sender.
+
+use diesel::prelude::*;
+use reqwest::multipart::{Form, Part};
+use serde_json::{json, Value};
+use server::schema::{report_events, report_photos, reports};
+use shared::report::{ReportReceipt, ReportView};
+use shared::ErrorCode;
+use tests::{assert_api_error, captured_logs, ok_json, spawn_app, spawn_app_with, TestApp};
+
+/// A real camera photo from the shared test data (with GPS tags in its EXIF block).
+fn camera_photo(name: &str) -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/photos");
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| {
+        panic!(
+            "the test photos must be in {} (the shared/ folder beside the repository): {e}",
+            dir.display()
+        )
+    })
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn anonymous_report(token: &str, key: &str) -> Value {
+    json!({
+        "kind": "denunciation",
+        "category": "asking_money",
+        "counter_token": token,
+        "description": "Cán bộ ở quầy yêu cầu nộp thêm 500.000 đồng ngoài lệ phí để làm nhanh.",
+        "idempotency_key": key,
+    })
+}
+
+async fn send(app: &TestApp, report: &Value, photos: Vec<Vec<u8>>) -> reqwest::Response {
+    let mut form = Form::new().text("report", report.to_string());
+    for (i, p) in photos.into_iter().enumerate() {
+        form = form.part(
+            "photos",
+            Part::bytes(p)
+                .file_name(format!("anh-{i}.jpg"))
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    }
+    app.client
+        .post(app.url("/api/v1/reports"))
+        .header(
+            "user-agent",
+            "Mozilla/5.0 (Linux; Android 9; Redmi 7A) DauVetThietBi",
+        )
+        .header("cookie", "mb_device=device-cookie-should-not-be-read-0123")
+        .multipart(form)
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn track(app: &TestApp, code: &str, secret: Option<&str>) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/reports/track"))
+        .json(&json!({ "tracking_code": code, "secret": secret }))
+        .send()
+        .await
+        .expect("request")
+}
+
+type ReportRow = (
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+async fn stored_reports(app: &TestApp) -> Vec<ReportRow> {
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let conn = &mut conn;
+        server::db_run!(conn, {
+            reports::table
+                .select((
+                    reports::anonymous,
+                    reports::secret_hash,
+                    reports::reporter_name_enc,
+                    reports::reporter_phone_enc,
+                    reports::idempotency_key,
+                    reports::status,
+                ))
+                .load::<ReportRow>(conn)
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+async fn stored_photos(app: &TestApp) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let conn = &mut conn;
+        server::db_run!(conn, {
+            report_photos::table
+                .order(report_photos::position.asc())
+                .select((report_photos::full_bytes, report_photos::thumb_bytes))
+                .load(conn)
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// Every byte of every table a report touches, as text, to search for what must not be there.
+async fn everything_stored(app: &TestApp) -> String {
+    let rows = stored_reports(app).await;
+    let db = app.db.clone();
+    let events: Vec<(String, String)> = tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let conn = &mut conn;
+        server::db_run!(conn, {
+            report_events::table
+                .select((report_events::kind, report_events::body))
+                .load(conn)
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    format!("{rows:?} {events:?}")
+}
+
+#[tokio::test]
+async fn an_anonymous_report_with_camera_photos_keeps_no_trace_of_the_sender() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let k = key();
+    let photos = vec![
+        camera_photo("gps_DSCN0010.jpg"),
+        camera_photo("tests_45-gps_ifd.jpg"),
+    ];
+    assert!(
+        photos.iter().all(|p| contains(p, b"Exif")),
+        "the originals carry EXIF"
+    );
+    let receipt: ReportReceipt =
+        ok_json(send(&app, &anonymous_report(&w.counter_a.qr_token, &k), photos).await).await;
+    assert_eq!(receipt.photos, 2);
+    let secret = receipt
+        .secret
+        .clone()
+        .expect("an anonymous report gets a secret");
+    // 16 + 16 Crockford characters: 160 bits together, far beyond guessing.
+    assert_eq!(receipt.tracking_code.replace('-', "").len(), 16);
+    assert_eq!(secret.replace('-', "").len(), 16);
+
+    let rows = stored_reports(&app).await;
+    assert_eq!(rows.len(), 1);
+    let (anonymous, secret_hash, name, phone, idem, status) = &rows[0];
+    assert!(*anonymous);
+    assert!(secret_hash.as_deref().unwrap().starts_with("$argon2id$"));
+    assert_eq!((name, phone), (&None, &None));
+    assert_ne!(idem, &k, "the raw idempotency key is not stored");
+    assert_eq!(status, "received");
+    let all = everything_stored(&app).await;
+    for trace in [
+        secret.replace('-', ""),
+        "127.0.0.1".into(),
+        "DauVetThietBi".into(),
+        "device-cookie".into(),
+    ] {
+        assert!(!all.contains(&trace), "{trace} was stored");
+    }
+    for (full, thumb) in stored_photos(&app).await {
+        for blob in [&full, &thumb] {
+            assert!(blob.starts_with(&[0xFF, 0xD8]), "a JPEG");
+            for marker in [
+                &b"Exif"[..],
+                b"GPS",
+                b"http://ns.adobe.com/xap",
+                b"Photoshop 3.0",
+            ] {
+                assert!(
+                    !contains(blob, marker),
+                    "{:?} survived",
+                    String::from_utf8_lossy(marker)
+                );
+            }
+        }
+    }
+    let logs = captured_logs();
+    assert!(!logs.contains("DauVetThietBi"), "the user agent was logged");
+    assert!(
+        !logs.contains(&secret.replace('-', "")),
+        "the secret was logged"
+    );
+}
+
+#[tokio::test]
+async fn a_retried_report_is_stored_once_with_the_same_code_and_secret() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let k = key();
+    let body = anonymous_report(&w.counter_a.qr_token, &k);
+    let first: ReportReceipt =
+        ok_json(send(&app, &body, vec![camera_photo("Canon_40D.jpg")]).await).await;
+    let again: ReportReceipt =
+        ok_json(send(&app, &body, vec![camera_photo("Canon_40D.jpg")]).await).await;
+    assert_eq!(first.tracking_code, again.tracking_code);
+    assert_eq!(first.secret, again.secret);
+    assert_eq!(again.photos, 1);
+    assert_eq!(stored_reports(&app).await.len(), 1);
+    assert_eq!(stored_photos(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn tracking_needs_the_code_and_for_an_anonymous_report_the_secret() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let receipt: ReportReceipt = ok_json(
+        send(
+            &app,
+            &anonymous_report(&w.counter_a.qr_token, &key()),
+            vec![],
+        )
+        .await,
+    )
+    .await;
+    let secret = receipt.secret.clone().unwrap();
+    // Typed carelessly: lower case, spaces, an O for a zero.
+    let sloppy = receipt
+        .tracking_code
+        .to_lowercase()
+        .replace('-', " ")
+        .replace('0', "o");
+    let view: ReportView = ok_json(track(&app, &sloppy, Some(&secret)).await).await;
+    assert_eq!(view.tracking_code, receipt.tracking_code);
+    assert_eq!(view.unit_name, w.commune_a.name);
+    assert_eq!(
+        view.counter_name.as_deref(),
+        Some(w.counter_a.name.as_str())
+    );
+    assert!(view.anonymous);
+    let kinds: Vec<&str> = view.timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["received", "acknowledged"]);
+    for (code, secret) in [
+        (receipt.tracking_code.as_str(), None),
+        (receipt.tracking_code.as_str(), Some("AAAA-BBBB-CCCC-DDDD")),
+        ("AAAA-BBBB-CCCC-DDDD", Some(secret.as_str())),
+    ] {
+        let err = assert_api_error(track(&app, code, secret).await, 404, ErrorCode::NotFound).await;
+        assert!(err.message.vi.contains("không đúng"));
+    }
+}
+
+#[tokio::test]
+async fn wrong_guesses_are_rate_limited() {
+    let app = spawn_app_with(|c| c.track_per_network_per_minute = 3).await;
+    for _ in 0..3 {
+        assert_eq!(
+            track(&app, "AAAA-BBBB-CCCC-DDDD", Some("x")).await.status(),
+            404
+        );
+    }
+    assert_api_error(
+        track(&app, "AAAA-BBBB-CCCC-DDDD", Some("x")).await,
+        429,
+        ErrorCode::RateLimited,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_identified_report_is_encrypted_at_rest_and_tracked_by_code_alone() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let mut body = anonymous_report(&w.counter_a.qr_token, &key());
+    body["kind"] = json!("feedback");
+    body["category"] = json!("rude");
+    body["staff_id"] = json!(w.staff_a.id);
+    body["wants_meeting"] = json!(true);
+    body["reporter"] =
+        json!({ "full_name": "Nguyễn Văn Công Dân", "phone": "0912 345 678", "consent": false });
+    let err = assert_api_error(
+        send(&app, &body, vec![]).await,
+        400,
+        ErrorCode::ValidationFailed,
+    )
+    .await;
+    assert_eq!(err.fields[0].field, "reporter.consent");
+    body["reporter"]["consent"] = json!(true);
+    let receipt: ReportReceipt = ok_json(send(&app, &body, vec![]).await).await;
+    assert_eq!(receipt.secret, None);
+    let all = everything_stored(&app).await;
+    assert!(
+        !all.contains("Công Dân") && !all.contains("0912"),
+        "identity stored in clear: {all}"
+    );
+    let (_, secret_hash, name, phone, ..) = &stored_reports(&app).await[0];
+    assert!(secret_hash.is_none());
+    assert!(
+        name.as_deref().unwrap().starts_with("v1:") && phone.as_deref().unwrap().starts_with("v1:")
+    );
+    let view: ReportView = ok_json(track(&app, &receipt.tracking_code, None).await).await;
+    assert!(!view.anonymous && view.wants_meeting);
+    let kinds: Vec<&str> = view.timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["received", "acknowledged", "meeting_requested"]);
+}
+
+#[tokio::test]
+async fn bad_photos_are_refused_and_leave_nothing_behind() {
+    let app = spawn_app_with(|c| c.max_photo_bytes = 1024 * 1024).await;
+    let w = app.world().await;
+    let token = &w.counter_a.qr_token;
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF".to_vec();
+    let resp = send(
+        &app,
+        &anonymous_report(token, &key()),
+        vec![camera_photo("Canon_40D.jpg"), pdf],
+    )
+    .await;
+    let err = assert_api_error(resp, 415, ErrorCode::UnsupportedMediaType).await;
+    assert!(err.message.vi.starts_with("Ảnh 2"), "{}", err.message.vi);
+    let resp = send(
+        &app,
+        &anonymous_report(token, &key()),
+        vec![camera_photo("corrupted.jpg")],
+    )
+    .await;
+    assert!(resp.status().is_client_error(), "{}", resp.status());
+    let big = vec![0xFFu8; 2 * 1024 * 1024];
+    let resp = send(&app, &anonymous_report(token, &key()), vec![big]).await;
+    assert_api_error(resp, 413, ErrorCode::PayloadTooLarge).await;
+    let six = (0..6).map(|_| camera_photo("Canon_40D.jpg")).collect();
+    let resp = send(&app, &anonymous_report(token, &key()), six).await;
+    assert_api_error(resp, 400, ErrorCode::ValidationFailed).await;
+    assert!(stored_reports(&app).await.is_empty());
+    assert!(stored_photos(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_report_without_a_place_or_with_a_short_description_is_refused() {
+    let app = spawn_app().await;
+    let resp = send(
+        &app,
+        &json!({ "kind": "feedback", "category": "other", "description": "ngắn", "idempotency_key": key() }),
+        vec![],
+    )
+    .await;
+    let err = assert_api_error(resp, 400, ErrorCode::ValidationFailed).await;
+    let fields: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["unit_id", "description"]);
+    assert!(stored_reports(&app).await.is_empty());
+}
