@@ -151,6 +151,7 @@ async fn openapi_json() -> HttpResponse {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::citizen::CitizenApiDoc::openapi());
     doc.merge(crate::report_api::ReportApiDoc::openapi());
+    doc.merge(crate::qr::QrApiDoc::openapi());
     HttpResponse::Ok().json(doc)
 }
 

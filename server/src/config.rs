@@ -105,6 +105,11 @@ pub struct Config {
     )]
     pub track_per_network_per_minute: u32,
 
+    /// The address citizens reach the platform at, as printed in the counters' QR codes
+    /// (e.g. https://minhbach.ninhbinh.gov.vn). Without it, the address of the admin's request.
+    #[arg(long, env = "MINHBACH_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Worker threads for HTTP (0: one per core).
     #[arg(long, env = "MINHBACH_WORKERS", default_value_t = 0)]
     pub workers: usize,

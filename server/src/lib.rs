@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod pages;
 pub mod photo;
+pub mod qr;
 pub mod report_api;
 pub mod schema;
 pub mod services;

@@ -152,6 +152,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             // Before the staff API: its /api/v1 scope answers 404 for any path it does not know.
             .configure(crate::citizen::configure)
             .configure(crate::report_api::configure)
+            .configure(crate::qr::configure)
             .configure(crate::api::configure);
         crate::pages::mount(app, &leptos, state.clone())
     })

@@ -111,6 +111,14 @@ async function setUpUnitCounterStaff({ options, js, tag }) {
   await counterRow.waitFor();
   const token = (await counterRow.locator("code").textContent()).trim();
   assert.ok(token.length >= 20, `QR token too short: ${token}`);
+  // Its printable A4 poster: the unit, the counter and a QR code of the counter page.
+  const posterHref = await counterRow.locator("a", { hasText: "Áp phích A4" }).getAttribute("href");
+  const poster = await context.newPage();
+  await poster.goto(`${base}${posterHref}`);
+  assert.equal(await poster.locator(".poster svg").count(), 1);
+  assert.match(await poster.textContent(".poster"), new RegExp(`${commune}[\\s\\S]*${counter}`));
+  assert.match(await poster.textContent(".poster .url"), new RegExp(`/q/${token}$`));
+  await poster.close();
 
   // A staff member serving at that counter.
   await page.goto(`${base}/admin/staff`);

@@ -59,7 +59,16 @@ pub fn CountersPage() -> impl IntoView {
                         <tr>
                             <td>{c.name.clone()}</td>
                             <td>{unit_name(&c.unit_id)}</td>
-                            <td><code title=lang.pick("Mã ngẫu nhiên trong mã QR", "Random token in the QR code")>{c.qr_token.clone()}</code></td>
+                            <td>
+                                <code title=lang.pick("Mã ngẫu nhiên trong mã QR", "Random token in the QR code")>{c.qr_token.clone()}</code>
+                                // rel="external": these are files and print pages, not app routes.
+                                <span class="qr-links">
+                                    <a href=format!("/admin/counters/{}/poster?size=a4", c.id) rel="external" target="_blank">{lang.pick("Áp phích A4", "A4 poster")}</a>
+                                    <a href=format!("/admin/counters/{}/poster?size=a5", c.id) rel="external" target="_blank">"A5"</a>
+                                    <a href=format!("/api/v1/counters/{}/qr.png", c.id) rel="external" download="">"PNG"</a>
+                                    <a href=format!("/api/v1/counters/{}/qr.svg", c.id) rel="external" download="">"SVG"</a>
+                                </span>
+                            </td>
                             <td>{if c.active { lang.pick("Đang mở", "Open") } else { lang.pick("Đã đóng", "Closed") }}</td>
                             <td class="actions">
                                 {is_admin.then(|| view! {

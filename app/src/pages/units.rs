@@ -275,7 +275,11 @@ pub fn UnitPage() -> impl IntoView {
                     <ul class="plain">
                         {counters.into_iter().map(|c| view! { <li>{c.name}" "{status_badge(c.active, lang)}</li> }).collect_view()}
                     </ul>
-                    <p><a href=format!("/admin/counters?unit_id={}", u.id)>{lang.pick("Quản lý quầy của đơn vị", "Manage this unit's counters")}</a></p>
+                    <p>
+                        <a href=format!("/admin/counters?unit_id={}", u.id)>{lang.pick("Quản lý quầy của đơn vị", "Manage this unit's counters")}</a>
+                        " · "
+                        <a href=format!("/admin/units/{}/qr-sheet", u.id) rel="external" target="_blank">{lang.pick("In mã QR của tất cả các quầy", "Print the QR codes of every counter")}</a>
+                    </p>
                     <h2>{lang.pick("Cán bộ", "Staff")}</h2>
                     <ul class="plain">
                         {staff.into_iter().map(|s| view! { <li><a href=format!("/admin/staff/{}", s.id)>{s.full_name}</a>" · "{s.title}" · "{s.badge_number}</li> }).collect_view()}

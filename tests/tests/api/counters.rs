@@ -272,3 +272,63 @@ async fn a_counter_needs_an_existing_unit_and_a_name() {
     );
     assert_eq!(app.all_counters().await.total, 2);
 }
+
+/// The QR code of a counter, as SVG and PNG, for those who may see the counter; and the
+/// printable posters.
+#[tokio::test]
+async fn qr_codes_and_posters_carry_the_counter_page_address() {
+    let app =
+        tests::spawn_app_with(|c| c.public_url = Some("https://minhbach.ninhbinh.gov.vn/".into()))
+            .await;
+    let w = app.world().await;
+    let svg = app
+        .get(
+            &format!("/api/v1/counters/{}/qr.svg", w.counter_a.id),
+            &app.admin_token,
+        )
+        .await;
+    assert_eq!(svg.status(), 200);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().contains("<svg"));
+    let png = app
+        .get(
+            &format!("/api/v1/counters/{}/qr.png", w.counter_a.id),
+            &app.admin_token,
+        )
+        .await;
+    assert_eq!(png.status(), 200);
+    let bytes = png.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    // Another commune's head cannot print this commune's codes.
+    let denied = app
+        .get(
+            &format!("/api/v1/counters/{}/qr.svg", w.counter_b.id),
+            w.head_a.token(),
+        )
+        .await;
+    tests::assert_api_error(denied, 404, shared::ErrorCode::NotFound).await;
+    let poster = app
+        .get(
+            &format!("/admin/counters/{}/poster?size=a5", w.counter_a.id),
+            &app.admin_token,
+        )
+        .await;
+    assert_eq!(poster.status(), 200);
+    let html = poster.text().await.unwrap();
+    let url = format!(
+        "https://minhbach.ninhbinh.gov.vn/q/{}",
+        w.counter_a.qr_token
+    );
+    assert!(html.contains(&url), "{html}");
+    assert!(html.contains("size: A5") && html.contains(&w.commune_a.name));
+    assert!(html.contains("Quét mã QR để đánh giá mức độ hài lòng"));
+    let sheet = app
+        .get(
+            &format!("/admin/units/{}/qr-sheet", w.commune_a.id),
+            &app.admin_token,
+        )
+        .await;
+    let html = sheet.text().await.unwrap();
+    assert_eq!(html.matches("class=\"poster a4\"").count(), 1);
+    assert!(!html.contains(&w.counter_b.qr_token));
+}
