@@ -31,6 +31,19 @@ impl Assets {
         }
     }
 
+    /// Compresses every bundle now, so that the first citizen after a start does not wait
+    /// for it (brotli at its best level takes a second or more per bundle).
+    pub fn warm(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if let Some(name) = entry.file_name().to_str() {
+                let _ = self.load(name);
+            }
+        }
+    }
+
     fn load(&self, name: &str) -> Option<Arc<Compressed>> {
         if let Some(hit) = self.cache.lock().ok()?.get(name) {
             return Some(hit.clone());

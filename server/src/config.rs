@@ -110,6 +110,10 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Compress the WASM bundles at start instead of on their first request.
+    #[arg(long, env = "MINHBACH_WARM_ASSETS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub warm_assets: bool,
+
     /// Worker threads for HTTP (0: one per core).
     #[arg(long, env = "MINHBACH_WORKERS", default_value_t = 0)]
     pub workers: usize,

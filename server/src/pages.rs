@@ -27,7 +27,8 @@ pub const LANG_COOKIE: &str = "mb_lang";
 pub struct LeptosSite {
     /// The staff's pages and the citizen's, each with its own bundle.
     halves: Vec<(app::Bundle, LeptosOptions, Vec<ActixRouteListing>)>,
-    pkg_dir: String,
+    /// One cache of compressed bundles for every worker (each worker builds its own `App`).
+    pub assets: web::Data<crate::assets::Assets>,
 }
 
 impl LeptosSite {
@@ -53,7 +54,10 @@ impl LeptosSite {
         ];
         LeptosSite {
             halves,
-            pkg_dir: format!("{}/pkg", config.site_root),
+            assets: web::Data::new(crate::assets::Assets::new(&format!(
+                "{}/pkg",
+                config.site_root
+            ))),
         }
     }
 }
@@ -71,7 +75,7 @@ where
 {
     let backend: SharedBackend = Arc::new(PagesBackend(state.clone()));
     let fn_backend = backend.clone();
-    let assets = web::Data::new(crate::assets::Assets::new(&site.pkg_dir));
+    let assets = site.assets.clone();
     let page_context = move || {
         provide_context(backend.clone());
         let lang = use_context::<leptos_actix::Request>()

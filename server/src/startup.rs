@@ -139,6 +139,10 @@ fn stored_secret_with(
 fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let workers = state.config.workers;
     let leptos = crate::pages::LeptosSite::new(&state.config);
+    if state.config.warm_assets {
+        let assets = leptos.assets.clone();
+        tokio::task::spawn_blocking(move || assets.warm());
+    }
     let mut server = HttpServer::new(move || {
         let data = web::Data::new(state.clone());
         let app = App::new()

@@ -206,6 +206,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.addr = "127.0.0.1:0".into();
     config.jwt_secret = Some(JWT_SECRET.into());
     config.workers = 1;
+    // No test here fetches the WASM bundles: do not spend a second compressing them.
+    config.warm_assets = false;
     config.db_pool_size = 4;
     config.access_ttl_secs = 900;
     config.refresh_ttl_secs = 3600;
