@@ -118,8 +118,8 @@ fn too_many() -> AppError {
     ))
 }
 
-/// Validates and stores a rating. A retry racing its twin (same idempotency key) meets the
-/// unique key and is answered with the twin's receipt on a second pass.
+/// Validates a rating, applies the per-phone and per-network limits, and stores it through
+/// the batch writer.
 pub async fn submit_rating(
     state: &AppState,
     input: NewRating,
@@ -132,14 +132,15 @@ pub async fn submit_rating(
     {
         return Err(too_many());
     }
-    let rules = state.config.rating_rules();
-    let (i, s, r) = (input.clone(), source.clone(), rules.clone());
-    match state.db.run(move |c| ratings::submit(c, &i, &s, &r)).await {
+    // A retry racing its twin in another process meets the unique key; a second pass finds
+    // the twin's row and answers with its receipt.
+    match state
+        .rating_writer
+        .submit(input.clone(), source.clone())
+        .await
+    {
         Err(AppError(e)) if e.code == ErrorCode::Conflict => {
-            state
-                .db
-                .run(move |c| ratings::submit(c, &input, &source, &rules))
-                .await
+            state.rating_writer.submit(input, source).await
         }
         other => other,
     }

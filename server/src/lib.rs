@@ -13,6 +13,7 @@ pub mod error;
 pub mod pages;
 pub mod photo;
 pub mod qr;
+pub mod rating_writer;
 pub mod report_api;
 pub mod schema;
 pub mod services;

@@ -70,6 +70,8 @@ pub struct AppStateInner {
     pub pseudonym_key: Vec<u8>,
     /// Encrypts reporters' identity fields.
     pub data_key: crate::crypto::DataKey,
+    /// Stores ratings in batches, one commit for all those waiting.
+    pub rating_writer: crate::rating_writer::RatingWriter,
     /// Tracking look-ups per network, against guessing.
     pub track_limits: DefaultKeyedRateLimiter<String>,
 }

@@ -2,7 +2,7 @@
 //! hashes of the device and the network (one rating per device per counter per window, bursts
 //! flagged), and a retried submission is recognised by its idempotency key.
 
-use crate::db::{in_transaction, new_id, now_ms, DbConn};
+use crate::db::{new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::{counters, ratings, staff, units};
@@ -166,103 +166,102 @@ fn score(v: Option<u8>) -> Option<i32> {
     v.map(i32::from)
 }
 
-/// Stores a validated rating, once. A retry with the same idempotency key gets the first
-/// receipt back; a second rating of the same counter from the same device within the window
-/// is refused politely; a burst is stored but flagged.
-pub fn submit(
+/// Stores a validated rating, once, inside a transaction the caller holds (the batch writer
+/// puts many ratings in one transaction, each in a savepoint). A retry with the same
+/// idempotency key gets the first receipt back; a second rating of the same counter from the
+/// same device within the window is refused politely; a burst is stored but flagged.
+pub fn submit_one(
     conn: &mut DbConn,
     input: &NewRating,
     source: &RatingSource,
     rules: &RatingRules,
 ) -> AppResult<RatingReceipt> {
-    in_transaction(conn, |conn| {
-        if let Some(existing) = find_by_key(conn, &input.idempotency_key)? {
-            let (counter_id, _, token) = counter_of_token(conn, &input.counter_token)?;
-            if existing.counter_id != counter_id {
-                return Err(AppError::code(ErrorCode::Conflict));
-            }
-            return Ok(receipt(existing, &token));
+    if let Some(existing) = find_by_key(conn, &input.idempotency_key)? {
+        let (counter_id, _, token) = counter_of_token(conn, &input.counter_token)?;
+        if existing.counter_id != counter_id {
+            return Err(AppError::code(ErrorCode::Conflict));
         }
-        let (counter_id, unit_id, token) = counter_of_token(conn, &input.counter_token)?;
-        check_officer(conn, &input.staff_id, &unit_id)?;
-        let now = now_ms();
-        let since_window = now - rules.device_window_secs * 1000;
-        let (dev, cid) = (source.device_hash.clone(), counter_id.clone());
-        let earlier: Option<i64> = db_run!(conn, {
-            ratings::table
-                .filter(ratings::device_hash.eq(dev))
-                .filter(ratings::counter_id.eq(cid))
-                .filter(ratings::created_at.gt(since_window))
-                .select(ratings::created_at)
-                .order(ratings::created_at.desc())
-                .first(conn)
-                .optional()
-        })?;
-        if earlier.is_some() {
-            return Err(AppError(ApiError::with_message(
-                ErrorCode::RateLimited,
-                "Cảm ơn bạn! Bạn đã đánh giá quầy này rồi. Mỗi điện thoại đánh giá một quầy một lần trong một khoảng thời gian.",
-                "Thank you! You have already rated this counter. Each phone can rate a counter once in a while.",
-            )));
-        }
-        let (cid, net) = (counter_id.clone(), source.network_hash.clone());
-        let (at_counter, from_network): (i64, i64) = db_run!(conn, {
-            let at_counter = ratings::table
-                .filter(ratings::counter_id.eq(cid))
-                .filter(ratings::created_at.gt(now - 60_000))
-                .count()
-                .get_result(conn)?;
-            let from_network = ratings::table
-                .filter(ratings::network_hash.eq(net))
-                .filter(ratings::created_at.gt(now - 600_000))
-                .count()
-                .get_result(conn)?;
-            Ok::<_, diesel::result::Error>((at_counter, from_network))
-        })?;
-        let flag_reason = if at_counter >= rules.counter_burst_per_minute {
-            Some("counter_burst")
-        } else if from_network >= rules.network_burst_per_10_minutes {
-            Some("network_burst")
-        } else {
-            None
-        };
-        let id = new_id();
-        let row = (
-            ratings::id.eq(id.clone()),
-            ratings::counter_id.eq(counter_id),
-            ratings::unit_id.eq(unit_id),
-            ratings::staff_id.eq(input.staff_id.clone()),
-            ratings::overall.eq(input.overall.as_str()),
-            ratings::sipas_access.eq(score(input.sipas.access)),
-            ratings::sipas_procedure.eq(score(input.sipas.procedure)),
-            ratings::sipas_attitude.eq(score(input.sipas.attitude)),
-            ratings::sipas_timeliness.eq(score(input.sipas.timeliness)),
-            ratings::sipas_feedback_handling.eq(score(input.sipas.feedback_handling)),
-            ratings::comment.eq(input.comment.clone().unwrap_or_default()),
-            ratings::dossier_code.eq(input.dossier_code.clone().unwrap_or_default()),
-            ratings::device_hash.eq(source.device_hash.clone()),
-            ratings::network_hash.eq(source.network_hash.clone()),
-            ratings::flagged.eq(flag_reason.is_some()),
-            ratings::flag_reason.eq(flag_reason),
-            ratings::idempotency_key.eq(input.idempotency_key.clone()),
-            ratings::created_at.eq(now),
-            ratings::updated_at.eq(now),
-        );
-        db_run!(conn, {
-            diesel::insert_into(ratings::table)
-                .values(row.clone())
-                .execute(conn)
-        })?;
-        if let Some(reason) = flag_reason {
-            tracing::warn!(rating = %id, reason, "rating flagged for review");
-        }
-        Ok(RatingReceipt {
-            id,
-            counter_token: token,
-            overall: input.overall,
-            staff_id: input.staff_id.clone(),
-            created_at: now,
-        })
+        return Ok(receipt(existing, &token));
+    }
+    let (counter_id, unit_id, token) = counter_of_token(conn, &input.counter_token)?;
+    check_officer(conn, &input.staff_id, &unit_id)?;
+    let now = now_ms();
+    let since_window = now - rules.device_window_secs * 1000;
+    let (dev, cid) = (source.device_hash.clone(), counter_id.clone());
+    let earlier: Option<i64> = db_run!(conn, {
+        ratings::table
+            .filter(ratings::device_hash.eq(dev))
+            .filter(ratings::counter_id.eq(cid))
+            .filter(ratings::created_at.gt(since_window))
+            .select(ratings::created_at)
+            .order(ratings::created_at.desc())
+            .first(conn)
+            .optional()
+    })?;
+    if earlier.is_some() {
+        return Err(AppError(ApiError::with_message(
+            ErrorCode::RateLimited,
+            "Cảm ơn bạn! Bạn đã đánh giá quầy này rồi. Mỗi điện thoại đánh giá một quầy một lần trong một khoảng thời gian.",
+            "Thank you! You have already rated this counter. Each phone can rate a counter once in a while.",
+        )));
+    }
+    let (cid, net) = (counter_id.clone(), source.network_hash.clone());
+    let (at_counter, from_network): (i64, i64) = db_run!(conn, {
+        let at_counter = ratings::table
+            .filter(ratings::counter_id.eq(cid))
+            .filter(ratings::created_at.gt(now - 60_000))
+            .count()
+            .get_result(conn)?;
+        let from_network = ratings::table
+            .filter(ratings::network_hash.eq(net))
+            .filter(ratings::created_at.gt(now - 600_000))
+            .count()
+            .get_result(conn)?;
+        Ok::<_, diesel::result::Error>((at_counter, from_network))
+    })?;
+    let flag_reason = if at_counter >= rules.counter_burst_per_minute {
+        Some("counter_burst")
+    } else if from_network >= rules.network_burst_per_10_minutes {
+        Some("network_burst")
+    } else {
+        None
+    };
+    let id = new_id();
+    let row = (
+        ratings::id.eq(id.clone()),
+        ratings::counter_id.eq(counter_id),
+        ratings::unit_id.eq(unit_id),
+        ratings::staff_id.eq(input.staff_id.clone()),
+        ratings::overall.eq(input.overall.as_str()),
+        ratings::sipas_access.eq(score(input.sipas.access)),
+        ratings::sipas_procedure.eq(score(input.sipas.procedure)),
+        ratings::sipas_attitude.eq(score(input.sipas.attitude)),
+        ratings::sipas_timeliness.eq(score(input.sipas.timeliness)),
+        ratings::sipas_feedback_handling.eq(score(input.sipas.feedback_handling)),
+        ratings::comment.eq(input.comment.clone().unwrap_or_default()),
+        ratings::dossier_code.eq(input.dossier_code.clone().unwrap_or_default()),
+        ratings::device_hash.eq(source.device_hash.clone()),
+        ratings::network_hash.eq(source.network_hash.clone()),
+        ratings::flagged.eq(flag_reason.is_some()),
+        ratings::flag_reason.eq(flag_reason),
+        ratings::idempotency_key.eq(input.idempotency_key.clone()),
+        ratings::created_at.eq(now),
+        ratings::updated_at.eq(now),
+    );
+    db_run!(conn, {
+        diesel::insert_into(ratings::table)
+            .values(row.clone())
+            .execute(conn)
+    })?;
+    if let Some(reason) = flag_reason {
+        tracing::warn!(rating = %id, reason, "rating flagged for review");
+    }
+    Ok(RatingReceipt {
+        id,
+        counter_token: token,
+        overall: input.overall,
+        staff_id: input.staff_id.clone(),
+        created_at: now,
     })
 }
 

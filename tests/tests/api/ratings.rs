@@ -352,3 +352,25 @@ async fn the_plain_html_form_rates_and_redirects_to_the_thanks_page() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Cảm ơn bạn đã đánh giá"), "{html}");
 }
+
+/// Ratings sent together share commits (the batch writer); every acknowledged one is stored,
+/// and a refused one in the same batch undoes none of the others.
+#[tokio::test]
+async fn a_burst_of_concurrent_ratings_is_stored_whole() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let repeat = device();
+    let mut sends = Vec::new();
+    for i in 0..60 {
+        let dev = if i % 6 == 0 { repeat.clone() } else { device() };
+        let body = rating(&w.counter_a.qr_token, "satisfied");
+        let app = &app;
+        sends.push(async move { rate(app, &dev, body).await.status().as_u16() });
+    }
+    let statuses = futures_util::future::join_all(sends).await;
+    let ok = statuses.iter().filter(|s| **s == 200).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    // Fifty phones once each, and one phone ten times: only its first rating counts.
+    assert_eq!((ok, refused), (51, 9), "{statuses:?}");
+    assert_eq!(stored(&app).await.len(), 51);
+}

@@ -1,0 +1,126 @@
+//! Ratings arrive in bursts when offices open. Each must be durable before the citizen is told
+//! "thank you", and a durable commit costs a disk flush; one flush per rating caps SQLite at a
+//! few hundred ratings a second. So ratings go through one writer thread that takes every
+//! rating waiting at that moment, stores them in one transaction (each in its own savepoint,
+//! so one refusal does not undo the others), commits once, and only then answers each of
+//! them. A lone rating waits for nobody: the writer commits whatever it has as soon as it has
+//! it.
+
+use crate::db::{Db, DbConn};
+use crate::db_run;
+use crate::error::{AppError, AppResult};
+use crate::services::ratings::{self, RatingRules, RatingSource};
+use diesel::connection::SimpleConnection;
+use shared::citizen::{NewRating, RatingReceipt};
+use tokio::sync::{mpsc, oneshot};
+
+/// At most this many ratings share one commit.
+const MAX_BATCH: usize = 512;
+
+struct Job {
+    input: NewRating,
+    source: RatingSource,
+    reply: oneshot::Sender<AppResult<RatingReceipt>>,
+}
+
+#[derive(Clone)]
+pub struct RatingWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl RatingWriter {
+    /// Starts the writer thread. It ends when every sender is dropped (the server stops).
+    pub fn start(db: Db, rules: RatingRules) -> RatingWriter {
+        let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
+        std::thread::Builder::new()
+            .name("rating-writer".into())
+            .spawn(move || write_loop(db, rules, rx))
+            .expect("start the rating writer thread");
+        RatingWriter { jobs }
+    }
+
+    /// Stores a validated rating; returns once it is committed (or refused).
+    pub async fn submit(&self, input: NewRating, source: RatingSource) -> AppResult<RatingReceipt> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job {
+                input,
+                source,
+                reply,
+            })
+            .await
+            .map_err(|_| AppError::internal("the rating writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| AppError::internal("the rating writer dropped a rating"))?
+    }
+}
+
+fn write_loop(db: Db, rules: RatingRules, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let outcomes = match db.get() {
+            Ok(mut conn) => write_batch(&mut conn, &rules, &batch),
+            Err(e) => {
+                tracing::error!(error = %e, "rating writer has no database connection");
+                batch
+                    .iter()
+                    .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
+                    .collect()
+            }
+        };
+        for (job, outcome) in batch.into_iter().zip(outcomes) {
+            // The citizen may have gone (closed the page); the rating is stored all the same.
+            let _ = job.reply.send(outcome);
+        }
+    }
+}
+
+/// One transaction for the batch; each rating in a savepoint. If the commit fails, every
+/// rating of the batch is answered with that failure: none was acknowledged.
+fn write_batch(
+    conn: &mut DbConn,
+    rules: &RatingRules,
+    batch: &[Job],
+) -> Vec<AppResult<RatingReceipt>> {
+    let begin = match conn {
+        DbConn::Sqlite(_) => "BEGIN IMMEDIATE",
+        DbConn::Postgres(_) => "BEGIN",
+    };
+    if let Err(e) = db_run!(conn, conn.batch_execute(begin)) {
+        tracing::error!(error = %e, "could not begin a rating batch");
+        return batch
+            .iter()
+            .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
+            .collect();
+    }
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for job in batch {
+        let _ = db_run!(conn, conn.batch_execute("SAVEPOINT rating"));
+        let outcome = ratings::submit_one(conn, &job.input, &job.source, rules);
+        let end = if outcome.is_ok() {
+            "RELEASE SAVEPOINT rating"
+        } else {
+            "ROLLBACK TO SAVEPOINT rating; RELEASE SAVEPOINT rating"
+        };
+        let _ = db_run!(conn, conn.batch_execute(end));
+        outcomes.push(outcome);
+    }
+    match db_run!(conn, conn.batch_execute("COMMIT")) {
+        Ok(()) => outcomes,
+        Err(e) => {
+            tracing::error!(error = %e, "a rating batch did not commit");
+            let _ = db_run!(conn, conn.batch_execute("ROLLBACK"));
+            batch
+                .iter()
+                .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
+                .collect()
+        }
+    }
+}
