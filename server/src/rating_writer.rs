@@ -4,7 +4,9 @@
 //! rating waiting at that moment, stores them in one transaction (each in its own savepoint,
 //! so one refusal does not undo the others), commits once, and only then answers each of
 //! them. A lone rating waits for nobody: the writer commits whatever it has as soon as it has
-//! it.
+//! it. SQLite has one writer at a time anyway; on PostgreSQL several writers run side by side,
+//! each phone's ratings always going to the same one, so the one-rating-per-window rule never
+//! races with itself.
 
 use crate::db::{Db, DbConn};
 use crate::db_run;
@@ -23,26 +25,48 @@ struct Job {
     reply: oneshot::Sender<AppResult<RatingReceipt>>,
 }
 
+/// Writers on PostgreSQL (each holds one pooled connection while it writes).
+const POSTGRES_WRITERS: usize = 4;
+
 #[derive(Clone)]
 pub struct RatingWriter {
-    jobs: mpsc::Sender<Job>,
+    writers: Vec<mpsc::Sender<Job>>,
 }
 
 impl RatingWriter {
-    /// Starts the writer thread. It ends when every sender is dropped (the server stops).
+    /// Starts the writer threads. They end when every sender is dropped (the server stops).
     pub fn start(db: Db, rules: RatingRules) -> RatingWriter {
-        let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        std::thread::Builder::new()
-            .name("rating-writer".into())
-            .spawn(move || write_loop(db, rules, rx))
-            .expect("start the rating writer thread");
-        RatingWriter { jobs }
+        let count = match db.backend() {
+            crate::db::Backend::Sqlite => 1,
+            crate::db::Backend::Postgres => POSTGRES_WRITERS,
+        };
+        let writers = (0..count)
+            .map(|i| {
+                let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
+                let (db, rules) = (db.clone(), rules.clone());
+                std::thread::Builder::new()
+                    .name(format!("rating-writer-{i}"))
+                    .spawn(move || write_loop(db, rules, rx))
+                    .expect("start a rating writer thread");
+                jobs
+            })
+            .collect();
+        RatingWriter { writers }
+    }
+
+    /// The writer of this phone: always the same one.
+    fn writer_for(&self, source: &RatingSource) -> &mpsc::Sender<Job> {
+        let shard = source
+            .device_hash
+            .bytes()
+            .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+        &self.writers[shard % self.writers.len()]
     }
 
     /// Stores a validated rating; returns once it is committed (or refused).
     pub async fn submit(&self, input: NewRating, source: RatingSource) -> AppResult<RatingReceipt> {
         let (reply, answer) = oneshot::channel();
-        self.jobs
+        self.writer_for(&source)
             .send(Job {
                 input,
                 source,

@@ -1,6 +1,8 @@
 -- wrk script: every request is a new phone giving a new rating (its own device id and
--- idempotency key), so none is refused as a repeat. COUNTER_TOKEN comes from the environment.
-local token = os.getenv("COUNTER_TOKEN")
+-- idempotency key), so none is refused as a repeat, at a counter picked at random from
+-- COUNTER_TOKENS (comma-separated, from the environment).
+local tokens = {}
+for t in string.gmatch(os.getenv("COUNTER_TOKENS"), "[^,]+") do table.insert(tokens, t) end
 local counter = 0
 local thread_id = 0
 local threads = {}
@@ -31,7 +33,7 @@ request = function()
   counter = counter + 1
   local body = string.format(
     '{"counter_token":"%s","overall":"%s","idempotency_key":"%s"}',
-    token, overall[math.random(1, 3)], key(32))
+    tokens[math.random(1, #tokens)], overall[math.random(1, 3)], key(32))
   return wrk.format("POST", "/api/v1/ratings",
     { ["Content-Type"] = "application/json", ["X-Device-Id"] = key(32) }, body)
 end

@@ -205,23 +205,31 @@ pub fn submit_one(
             "Thank you! You have already rated this counter. Each phone can rate a counter once in a while.",
         )));
     }
+    // Whether a threshold is reached needs at most that many rows, not a count of every
+    // rating in the window: a busy counter must not make each new rating slower.
     let (cid, net) = (counter_id.clone(), source.network_hash.clone());
-    let (at_counter, from_network): (i64, i64) = db_run!(conn, {
-        let at_counter = ratings::table
+    let (counter_cap, network_cap) = (
+        rules.counter_burst_per_minute.max(0),
+        rules.network_burst_per_10_minutes.max(0),
+    );
+    let (at_counter, from_network): (usize, usize) = db_run!(conn, {
+        let at_counter: Vec<String> = ratings::table
             .filter(ratings::counter_id.eq(cid))
             .filter(ratings::created_at.gt(now - 60_000))
-            .count()
-            .get_result(conn)?;
-        let from_network = ratings::table
+            .select(ratings::id)
+            .limit(counter_cap)
+            .load(conn)?;
+        let from_network: Vec<String> = ratings::table
             .filter(ratings::network_hash.eq(net))
             .filter(ratings::created_at.gt(now - 600_000))
-            .count()
-            .get_result(conn)?;
-        Ok::<_, diesel::result::Error>((at_counter, from_network))
+            .select(ratings::id)
+            .limit(network_cap)
+            .load(conn)?;
+        Ok::<_, diesel::result::Error>((at_counter.len(), from_network.len()))
     })?;
-    let flag_reason = if at_counter >= rules.counter_burst_per_minute {
+    let flag_reason = if at_counter as i64 >= counter_cap {
         Some("counter_burst")
-    } else if from_network >= rules.network_burst_per_10_minutes {
+    } else if from_network as i64 >= network_cap {
         Some("network_burst")
     } else {
         None
