@@ -79,12 +79,18 @@ fn device_cookie(state: &AppState, id: String) -> Cookie<'static> {
         .finish()
 }
 
-fn keyed_hash(key: &[u8], kind: &str, value: &str) -> String {
+/// HMAC-SHA256 of `kind:value` under a server key: a pseudonym that cannot be turned back
+/// into the value, nor made by anyone without the key.
+pub(crate) fn keyed_digest(key: &[u8], kind: &str, value: &str) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(kind.as_bytes());
     mac.update(b":");
     mac.update(value.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn keyed_hash(key: &[u8], kind: &str, value: &str) -> String {
+    hex::encode(keyed_digest(key, kind, value))
 }
 
 /// The network a request came from: the address, or its /64 for IPv6 (one phone may use many

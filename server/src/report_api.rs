@@ -9,7 +9,6 @@ use crate::services::reports::{self, PreparedReport, StoredPhoto};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use shared::report::{NewReport, ReportReceipt, ReportView, TrackRequest, MAX_PHOTOS};
 use shared::{ApiError, ErrorCode};
@@ -148,19 +147,11 @@ pub async fn read_report_upload(
     Ok(ReportUpload { report, photos })
 }
 
-fn keyed(key: &[u8], kind: &str, value: &str) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(kind.as_bytes());
-    mac.update(b":");
-    mac.update(value.as_bytes());
-    mac.finalize().into_bytes().to_vec()
-}
-
 /// The secret of an anonymous report, derived from its idempotency key with a server key:
 /// a retried submission gets the same secret back, yet the database holds neither the key
 /// (only its SHA-256) nor the secret (only its argon2id hash).
 fn secret_for(state: &AppState, idempotency_key: &str) -> String {
-    reports::code_from_digest(&keyed(
+    reports::code_from_digest(&crate::citizen::keyed_digest(
         &state.pseudonym_key,
         "report-secret",
         idempotency_key,
