@@ -15,6 +15,16 @@ use shared::{ApiError, ErrorCode};
 use utoipa::OpenApi;
 
 const REPORT_JSON_LIMIT: usize = 64 * 1024;
+/// The report form has about fifteen fields and five photos: anything far beyond is not a form.
+const MAX_PARTS: usize = 40;
+
+fn too_many_parts() -> ApiError {
+    ApiError::with_message(
+        ErrorCode::MalformedRequest,
+        "Biểu mẫu có quá nhiều phần.",
+        "The form has too many parts.",
+    )
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let api = |path: &str| {
@@ -96,7 +106,12 @@ pub async fn read_report_upload(
 ) -> Result<ReportUpload, ApiError> {
     let mut report: Option<NewReport> = None;
     let mut photos = Vec::new();
+    let mut parts = 0;
     while let Some(field) = form.next().await {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(too_many_parts());
+        }
         let mut field = field.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
         let name = field.name().unwrap_or("").to_string();
         match name.as_str() {
@@ -435,7 +450,12 @@ async fn report_form(
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut photos = Vec::new();
     let read: Result<(), ApiError> = async {
+        let mut parts = 0;
         while let Some(field) = form.next().await {
+            parts += 1;
+            if parts > MAX_PARTS {
+                return Err(too_many_parts());
+            }
             let mut field = field.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
             let name = field.name().unwrap_or("").to_string();
             if name == "photos" {

@@ -361,3 +361,25 @@ async fn a_report_without_a_place_or_with_a_short_description_is_refused() {
     assert_eq!(fields, ["unit_id", "description"]);
     assert!(stored_reports(&app).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_multipart_body_with_endless_parts_is_refused() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let mut form = Form::new().text(
+        "report",
+        anonymous_report(&w.counter_a.qr_token, &key()).to_string(),
+    );
+    for i in 0..100 {
+        form = form.text(format!("extra{i}"), "x");
+    }
+    let resp = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_api_error(resp, 400, ErrorCode::MalformedRequest).await;
+    assert!(stored_reports(&app).await.is_empty());
+}
