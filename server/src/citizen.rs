@@ -6,10 +6,10 @@
 use crate::api::JsonBody;
 use crate::auth::client_address;
 use crate::error::{json_config, path_config, AppError, AppResult};
+use crate::pages::see_other;
 use crate::services::ratings::{self, RatingSource};
 use crate::state::AppState;
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -226,12 +226,6 @@ async fn post_rating_detail(
     Ok(web::Json(
         submit_detail(&state, id.into_inner(), body.into_inner(), source).await?,
     ))
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 /// The counter token as it may appear in a path we redirect to.

@@ -62,7 +62,8 @@ impl LeptosSite {
     }
 }
 
-fn lang_of(req: &HttpRequest) -> Lang {
+/// The reader's language: the `mb_lang` cookie, Vietnamese by default.
+pub(crate) fn lang_of(req: &HttpRequest) -> Lang {
     if let Some(c) = req.cookie(LANG_COOKIE) {
         return Lang::parse(c.value());
     }
@@ -116,7 +117,7 @@ async fn stylesheet() -> HttpResponse {
         .body(app::STYLESHEET)
 }
 
-fn see_other(location: &str) -> HttpResponse {
+pub(crate) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()

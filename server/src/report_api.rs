@@ -5,6 +5,7 @@
 use crate::api::JsonBody;
 use crate::auth::client_address;
 use crate::error::{json_config, path_config, AppError, AppResult};
+use crate::pages::lang_of;
 use crate::services::reports::{self, PreparedReport, StoredPhoto};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -327,12 +328,6 @@ async fn track(
     Ok(web::Json(
         state.db.run(move |c| reports::public_view(c, &id)).await?,
     ))
-}
-
-fn lang_of(req: &HttpRequest) -> shared::Lang {
-    req.cookie(crate::pages::LANG_COOKIE)
-        .map(|c| shared::Lang::parse(c.value()))
-        .unwrap_or_default()
 }
 
 fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
