@@ -25,8 +25,9 @@ struct Job {
     reply: oneshot::Sender<AppResult<RatingReceipt>>,
 }
 
-/// Writers on PostgreSQL (each holds one pooled connection while it writes).
-const POSTGRES_WRITERS: usize = 4;
+/// At most this many writers on PostgreSQL; each holds a pooled connection while it writes,
+/// so there are never more than half the pool's connections.
+const MAX_POSTGRES_WRITERS: u32 = 4;
 
 #[derive(Clone)]
 pub struct RatingWriter {
@@ -35,10 +36,10 @@ pub struct RatingWriter {
 
 impl RatingWriter {
     /// Starts the writer threads. They end when every sender is dropped (the server stops).
-    pub fn start(db: Db, rules: RatingRules) -> RatingWriter {
+    pub fn start(db: Db, rules: RatingRules, pool_size: u32) -> RatingWriter {
         let count = match db.backend() {
             crate::db::Backend::Sqlite => 1,
-            crate::db::Backend::Postgres => POSTGRES_WRITERS,
+            crate::db::Backend::Postgres => (pool_size / 2).clamp(1, MAX_POSTGRES_WRITERS) as usize,
         };
         let writers = (0..count)
             .map(|i| {

@@ -63,8 +63,11 @@ impl Application {
             std::num::NonZeroU32::new(config.track_per_network_per_minute.max(1))
                 .expect("non-zero"),
         ));
-        let rating_writer =
-            crate::rating_writer::RatingWriter::start(db.clone(), config.rating_rules());
+        let rating_writer = crate::rating_writer::RatingWriter::start(
+            db.clone(),
+            config.rating_rules(),
+            config.db_pool_size,
+        );
         let state = AppState(Arc::new(AppStateInner {
             rating_writer,
             data_key,
