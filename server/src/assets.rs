@@ -18,9 +18,23 @@ struct Compressed {
     gzip: Vec<u8>,
 }
 
+/// Brotli's best level for the release bundles (under 2 MB: a second or two each). A bigger
+/// file is an unoptimised development bundle (`WASM_PROFILE=wasm-dev`), where level 11 takes
+/// half a minute and the edit loop matters more than the bytes.
+fn brotli_quality(len: usize) -> i32 {
+    if len <= 2 * 1024 * 1024 {
+        11
+    } else {
+        5
+    }
+}
+
 pub struct Assets {
     dir: PathBuf,
     cache: Mutex<HashMap<String, Arc<Compressed>>>,
+    /// Held while a file is compressed: a request arriving during the warm-up waits for that
+    /// work instead of compressing the same bundle again beside it on the same two cores.
+    compressing: Mutex<()>,
 }
 
 impl Assets {
@@ -28,6 +42,7 @@ impl Assets {
         Assets {
             dir: PathBuf::from(dir),
             cache: Mutex::new(HashMap::new()),
+            compressing: Mutex::new(()),
         }
     }
 
@@ -48,6 +63,11 @@ impl Assets {
         if let Some(hit) = self.cache.lock().ok()?.get(name) {
             return Some(hit.clone());
         }
+        let _one_at_a_time = self.compressing.lock().ok()?;
+        // Someone may have compressed it while this request waited.
+        if let Some(hit) = self.cache.lock().ok()?.get(name) {
+            return Some(hit.clone());
+        }
         let content_type = match name.rsplit_once('.')?.1 {
             "wasm" => "application/wasm",
             "js" => "text/javascript; charset=utf-8",
@@ -55,22 +75,25 @@ impl Assets {
             _ => return None,
         };
         let identity = std::fs::read(self.dir.join(name)).ok()?;
-        let mut brotli = Vec::new();
-        {
-            let params = brotli::enc::BrotliEncoderParams {
-                quality: 11,
-                lgwin: 22,
-                ..Default::default()
-            };
-            brotli::BrotliCompress(&mut &identity[..], &mut brotli, &params).ok()?;
-        }
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(&identity).ok()?;
-        let gzip = gz.finish().ok()?;
         let digest = {
             use sha2::Digest;
             hex::encode(&sha2::Sha256::digest(&identity)[..12])
         };
+        let brotli = self.cached(name, &digest, "br", || {
+            let mut out = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: brotli_quality(identity.len()),
+                lgwin: 22,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut &identity[..], &mut out, &params).ok()?;
+            Some(out)
+        })?;
+        let gzip = self.cached(name, &digest, "gz", || {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gz.write_all(&identity).ok()?;
+            gz.finish().ok()
+        })?;
         let entry = Arc::new(Compressed {
             content_type,
             etag: format!("\"{digest}\""),
@@ -83,6 +106,44 @@ impl Assets {
             .ok()?
             .insert(name.to_string(), entry.clone());
         Some(entry)
+    }
+}
+
+impl Assets {
+    /// The compressed form of a bundle, kept on disk beside it (`pkg/.compressed/NAME.DIGEST.EXT`)
+    /// so that a restart, or each browser test's fresh server, does not pay brotli's best
+    /// level again (seconds per bundle); a new build has a new digest, and the old file goes.
+    fn cached(
+        &self,
+        name: &str,
+        digest: &str,
+        ext: &str,
+        compress: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<Vec<u8>> {
+        let dir = self.dir.join(".compressed");
+        let path = dir.join(format!("{name}.{digest}.{ext}"));
+        if let Ok(bytes) = std::fs::read(&path) {
+            return Some(bytes);
+        }
+        let bytes = compress()?;
+        // A read-only site directory only costs the cache: the bytes are served anyway.
+        if std::fs::create_dir_all(&dir).is_ok() {
+            if let Ok(old) = std::fs::read_dir(&dir) {
+                let prefix = format!("{name}.");
+                for entry in old.flatten() {
+                    let file = entry.file_name();
+                    let file = file.to_string_lossy();
+                    if file.starts_with(&prefix) && file.ends_with(&format!(".{ext}")) {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
+            }
+            let partial = dir.join(format!("{name}.{digest}.{ext}.partial"));
+            if std::fs::write(&partial, &bytes).is_ok() {
+                let _ = std::fs::rename(&partial, &path);
+            }
+        }
+        Some(bytes)
     }
 }
 
