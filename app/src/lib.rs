@@ -1,11 +1,16 @@
 //! The Minh Bạch web app. Every page renders completely on the server (forms post as plain
 //! HTML and work before, or without, the WASM bundle) and is then hydrated in the browser.
 
+// Deep view types (a whole form in one `view!`) need more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod error;
 pub mod fns;
 pub mod format;
 pub mod pages;
+#[cfg(feature = "hydrate")]
+pub mod report_client;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -19,13 +24,16 @@ use shared::Lang;
 /// The stylesheet, served by the server at `/style.css`.
 pub const STYLESHEET: &str = include_str!("../style/main.css");
 
-/// The two halves of the web app, each hydrated by its own WASM bundle: the citizen's pages
-/// must load fast on a cheap phone on a weak connection, so they do not carry the staff
-/// screens' code.
+/// The parts of the web app, each hydrated by its own WASM bundle: the counter page must load
+/// fast on a cheap phone on a weak connection, so it carries neither the staff screens' code
+/// nor the report form's (photo shrinking, upload progress, offline drafts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
     Staff,
+    /// A counter's page and the rating.
     Citizen,
+    /// Reporting a problem and following it.
+    Report,
 }
 
 impl Bundle {
@@ -34,6 +42,7 @@ impl Bundle {
         match self {
             Bundle::Staff => "minhbach_staff",
             Bundle::Citizen => "minhbach_citizen",
+            Bundle::Report => "minhbach_report",
         }
     }
 }
@@ -43,6 +52,7 @@ pub fn shell(options: LeptosOptions, lang: Lang, bundle: Bundle) -> impl IntoVie
     let body = match bundle {
         Bundle::Staff => view! { <StaffApp /> }.into_any(),
         Bundle::Citizen => view! { <CitizenApp /> }.into_any(),
+        Bundle::Report => view! { <ReportApp /> }.into_any(),
     };
     view! {
         <!DOCTYPE html>
@@ -116,7 +126,7 @@ pub fn StaffApp() -> impl IntoView {
     }
 }
 
-/// The citizen's pages: a counter's QR page, the rating, reports and tracking.
+/// The citizen's pages at a counter: its QR page and the rating.
 #[component]
 pub fn CitizenApp() -> impl IntoView {
     provide_meta_context();
@@ -129,6 +139,22 @@ pub fn CitizenApp() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/q/:token") view=citizen::CounterPage ssr=SsrMode::Async />
                 <Route path=path!("/q/:token/thanks/:id") view=citizen::RatingThanksPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The citizen's reports: the report form and the tracking form.
+#[component]
+pub fn ReportApp() -> impl IntoView {
+    provide_meta_context();
+    let lang = current_lang();
+    provide_context(lang);
+    use pages::*;
+    view! {
+        {title(lang)}
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async />
                 <Route path=path!("/track") view=report::TrackPage />
             </Routes>
@@ -143,7 +169,9 @@ pub fn hydrate() {
     // Each bundle is built with its own features (see .ci/build-site).
     #[cfg(feature = "staff-bundle")]
     leptos::mount::hydrate_body(StaffApp);
-    #[cfg(not(feature = "staff-bundle"))]
+    #[cfg(feature = "report-bundle")]
+    leptos::mount::hydrate_body(ReportApp);
+    #[cfg(not(any(feature = "staff-bundle", feature = "report-bundle")))]
     leptos::mount::hydrate_body(CitizenApp);
     // Tells the browser tests (and anyone curious) that the page is now interactive.
     if let Some(root) = web_sys::window()

@@ -25,7 +25,7 @@ pub const LANG_COOKIE: &str = "mb_lang";
 
 #[derive(Clone)]
 pub struct LeptosSite {
-    /// The staff's pages and the citizen's, each with its own bundle.
+    /// The staff's pages, the counter pages and the report pages, each with its own bundle.
     halves: Vec<(app::Bundle, LeptosOptions, Vec<ActixRouteListing>)>,
     /// One cache of compressed bundles for every worker (each worker builds its own `App`).
     pub assets: web::Data<crate::assets::Assets>,
@@ -50,6 +50,11 @@ impl LeptosSite {
                 app::Bundle::Citizen,
                 options(app::Bundle::Citizen),
                 generate_route_list(app::CitizenApp),
+            ),
+            (
+                app::Bundle::Report,
+                options(app::Bundle::Report),
+                generate_route_list(app::ReportApp),
             ),
         ];
         LeptosSite {

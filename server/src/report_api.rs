@@ -11,7 +11,9 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
-use shared::report::{NewReport, ReportReceipt, ReportView, TrackRequest, MAX_PHOTOS};
+use shared::report::{
+    CitizenAddition, NewReport, ReportReceipt, ReportView, TrackRequest, MAX_PHOTOS,
+};
 use shared::{ApiError, ErrorCode};
 use utoipa::OpenApi;
 
@@ -35,19 +37,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     };
     cfg.service(api("/api/v1/reports").route(web::post().to(post_report)))
         .service(api("/api/v1/reports/track").route(web::post().to(track)))
+        .service(api("/api/v1/reports/track/add").route(web::post().to(post_addition)))
         // `route`: a GET of these paths falls through to the form pages.
         .route("/report", web::post().to(report_form))
-        .route("/track", web::post().to(track_form));
+        .route("/track", web::post().to(track_form))
+        .route("/track/add", web::post().to(addition_form));
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(post_report, track),
+    paths(post_report, track, post_addition),
     components(schemas(
         NewReport,
         ReportReceipt,
         ReportView,
         TrackRequest,
+        shared::report::CitizenAddition,
         shared::report::ReportKind,
         shared::report::ReportCategory,
         shared::report::Reporter,
@@ -99,13 +104,14 @@ async fn read_field(
     Ok(bytes)
 }
 
-/// Reads a multipart report: a `report` part (JSON) and `photos` parts. Empty file parts (a
-/// form's unused file inputs) are skipped.
-pub async fn read_report_upload(
+/// Reads a multipart body: `photos` parts (empty ones, a form's unused file inputs, are
+/// skipped) and every other part as text. Used by the API (whose text part is JSON) and by
+/// the pages' plain form posts alike.
+pub async fn read_multipart(
     mut form: actix_multipart::Multipart,
     max_photo_bytes: usize,
-) -> Result<ReportUpload, ApiError> {
-    let mut report: Option<NewReport> = None;
+) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), ApiError> {
+    let mut fields = Vec::new();
     let mut photos = Vec::new();
     let mut parts = 0;
     while let Some(field) = form.next().await {
@@ -115,52 +121,63 @@ pub async fn read_report_upload(
         }
         let mut field = field.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
         let name = field.name().unwrap_or("").to_string();
-        match name.as_str() {
-            "report" => {
-                let bytes = read_field(&mut field, REPORT_JSON_LIMIT, || {
-                    ApiError::new(ErrorCode::PayloadTooLarge)
-                })
-                .await?;
-                let parsed: NewReport = serde_json::from_slice(&bytes).map_err(|e| {
-                    ApiError::with_message(
-                        ErrorCode::MalformedRequest,
-                        format!("Dữ liệu JSON không hợp lệ: {e}"),
-                        format!("The JSON body is not valid: {e}"),
-                    )
-                })?;
-                report = Some(parsed);
+        if name == "photos" {
+            let bytes = read_field(&mut field, max_photo_bytes, || {
+                photo_too_large(max_photo_bytes)
+            })
+            .await?;
+            if bytes.is_empty() {
+                continue;
             }
-            "photos" => {
-                let bytes = read_field(&mut field, max_photo_bytes, || {
-                    photo_too_large(max_photo_bytes)
-                })
-                .await?;
-                if bytes.is_empty() {
-                    continue;
-                }
-                if photos.len() == MAX_PHOTOS {
-                    return Err(too_many_photos());
-                }
-                photos.push(bytes);
+            if photos.len() == MAX_PHOTOS {
+                return Err(too_many_photos());
             }
-            _ => {
-                // Unknown parts are read and dropped, within the photo limit.
-                read_field(&mut field, max_photo_bytes, || {
-                    photo_too_large(max_photo_bytes)
-                })
-                .await?;
-            }
+            photos.push(bytes);
+        } else {
+            let bytes = read_field(&mut field, REPORT_JSON_LIMIT, || {
+                ApiError::new(ErrorCode::PayloadTooLarge)
+            })
+            .await?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
+            fields.push((name, text));
         }
     }
-    let report = report.ok_or_else(|| {
+    Ok((fields, photos))
+}
+
+/// The JSON part `name` of a multipart body, parsed.
+fn json_part<T: serde::de::DeserializeOwned>(
+    fields: &[(String, String)],
+    name: &str,
+) -> Result<T, ApiError> {
+    let (_, text) = fields.iter().find(|(k, _)| k == name).ok_or_else(|| {
         ApiError::field(
-            "report",
+            name,
             shared::FieldCode::Required,
-            "Thiếu nội dung phản ánh.",
-            "The report is missing.",
+            "Thiếu nội dung gửi.",
+            "The content is missing.",
         )
     })?;
-    Ok(ReportUpload { report, photos })
+    serde_json::from_str(text).map_err(|e| {
+        ApiError::with_message(
+            ErrorCode::MalformedRequest,
+            format!("Dữ liệu JSON không hợp lệ: {e}"),
+            format!("The JSON body is not valid: {e}"),
+        )
+    })
+}
+
+/// Reads a multipart report: a `report` part (JSON) and `photos` parts.
+pub async fn read_report_upload(
+    form: actix_multipart::Multipart,
+    max_photo_bytes: usize,
+) -> Result<ReportUpload, ApiError> {
+    let (fields, photos) = read_multipart(form, max_photo_bytes).await?;
+    Ok(ReportUpload {
+        report: json_part(&fields, "report")?,
+        photos,
+    })
 }
 
 /// The secret of an anonymous report, derived from its idempotency key with a server key:
@@ -182,31 +199,15 @@ fn processing_failed() -> AppError {
     AppError::internal("photo processing task failed")
 }
 
-/// Validates, processes the photos, stores the report; the whole of the citizen's journey
-/// from "send" to the receipt. Used by the JSON API and by the page's form post.
-pub async fn submit_report(state: &AppState, upload: ReportUpload) -> AppResult<ReportReceipt> {
-    let input = shared::report::new_report(&upload.report)?;
-    let key = input.idempotency_key.clone();
-    let id_hash = idempotency_hash(&key);
-    let anonymous = input.reporter.is_none();
-    // A retry of a stored report is answered without redoing the slow work.
-    let h = id_hash.clone();
-    let code = state
-        .db
-        .run(move |c| reports::receipt_by_idempotency(c, &h))
-        .await?;
-    if let Some(receipt) = code {
-        return Ok(ReportReceipt {
-            secret: anonymous.then(|| reports::grouped(&secret_for(state, &key))),
-            ..receipt
-        });
-    }
+/// Decodes, re-encodes without metadata and shrinks each photo off the async workers; a
+/// photo that fails is refused by number ("Ảnh 2: ...") and nothing of it is kept.
+async fn process_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> AppResult<Vec<StoredPhoto>> {
     let limit = crate::photo::PhotoLimits {
         max_bytes: state.config.max_photo_bytes,
         ..Default::default()
     };
-    let mut photos = Vec::with_capacity(upload.photos.len());
-    for (i, bytes) in upload.photos.into_iter().enumerate() {
+    let mut photos = Vec::with_capacity(uploads.len());
+    for (i, bytes) in uploads.into_iter().enumerate() {
         let limit = limit.clone();
         let processed =
             tokio::task::spawn_blocking(move || crate::photo::process_report_photo(&bytes, &limit))
@@ -226,6 +227,29 @@ pub async fn submit_report(state: &AppState, upload: ReportUpload) -> AppResult<
             height: processed.height,
         });
     }
+    Ok(photos)
+}
+
+/// Validates, processes the photos, stores the report; the whole of the citizen's journey
+/// from "send" to the receipt. Used by the JSON API and by the page's form post.
+pub async fn submit_report(state: &AppState, upload: ReportUpload) -> AppResult<ReportReceipt> {
+    let input = shared::report::new_report(&upload.report)?;
+    let key = input.idempotency_key.clone();
+    let id_hash = idempotency_hash(&key);
+    let anonymous = input.reporter.is_none();
+    // A retry of a stored report is answered without redoing the slow work.
+    let h = id_hash.clone();
+    let code = state
+        .db
+        .run(move |c| reports::receipt_by_idempotency(c, &h))
+        .await?;
+    if let Some(receipt) = code {
+        return Ok(ReportReceipt {
+            secret: anonymous.then(|| reports::grouped(&secret_for(state, &key))),
+            ..receipt
+        });
+    }
+    let photos = process_photos(state, upload.photos).await?;
     let secret = anonymous.then(|| secret_for(state, &key));
     let secret_hash = match secret.clone() {
         Some(s) => Some(
@@ -325,9 +349,142 @@ async fn track(
 ) -> AppResult<web::Json<ReportView>> {
     let body = body.into_inner();
     let id = open_report(&state, &req, &body.tracking_code, body.secret.as_deref()).await?;
-    Ok(web::Json(
-        state.db.run(move |c| reports::public_view(c, &id)).await?,
-    ))
+    Ok(web::Json(opened_view(&state, id).await?))
+}
+
+/// How long the access given with a tracking answer lets the citizen add to the report.
+const ACCESS_TTL_MS: i64 = 60 * 60 * 1000;
+
+/// "report id.expiry.HMAC": proof that whoever holds it opened the report with its code (and
+/// secret) within the hour, so the secret need not be typed again nor kept in the page.
+fn access_token(state: &AppState, report_id: &str, now: i64) -> String {
+    let body = format!("{report_id}.{}", now + ACCESS_TTL_MS);
+    let mac = crate::citizen::keyed_digest(&state.pseudonym_key, "track-access", &body);
+    format!("{body}.{}", hex::encode(mac))
+}
+
+/// The report an access token names, if the token is genuine and fresh.
+fn report_by_access(state: &AppState, token: &str, now: i64) -> AppResult<String> {
+    use subtle::ConstantTimeEq;
+    let expired = || {
+        AppError(ApiError::with_message(
+            ErrorCode::TokenExpired,
+            "Phiên tra cứu đã hết hạn. Vui lòng tra cứu lại bằng mã của bạn.",
+            "The look-up has expired. Please look the report up again with your codes.",
+        ))
+    };
+    let (body, mac) = token.rsplit_once('.').ok_or_else(expired)?;
+    let (report_id, expiry) = body.split_once('.').ok_or_else(expired)?;
+    let expected = crate::citizen::keyed_digest(&state.pseudonym_key, "track-access", body);
+    let given = hex::decode(mac).map_err(|_| expired())?;
+    let genuine: bool = expected.ct_eq(&given).into();
+    let fresh = expiry.parse::<i64>().is_ok_and(|e| e > now);
+    if !genuine || !fresh {
+        return Err(expired());
+    }
+    Ok(report_id.to_string())
+}
+
+/// The public view of a report just opened by its holder, with a fresh access token.
+async fn opened_view(state: &AppState, report_id: String) -> AppResult<ReportView> {
+    let access = access_token(state, &report_id, crate::db::now_ms());
+    let mut view = state
+        .db
+        .run(move |c| reports::public_view(c, &report_id))
+        .await?;
+    view.access = Some(access);
+    Ok(view)
+}
+
+/// Stores a citizen's addition (text, photos) to the report the access token names.
+async fn add_to_report(
+    state: &AppState,
+    input: CitizenAddition,
+    photos: Vec<Vec<u8>>,
+) -> AppResult<ReportView> {
+    let input = shared::report::check_addition(&input, photos.len())?;
+    let report_id = report_by_access(state, &input.access, crate::db::now_ms())?;
+    let id_hash = idempotency_hash(&format!("addition:{}", input.idempotency_key));
+    let photos = process_photos(state, photos).await?;
+    let rid = report_id.clone();
+    state
+        .db
+        .run(move |c| reports::add_citizen_info(c, &rid, &input.text, &id_hash, &photos))
+        .await?;
+    opened_view(state, report_id).await
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/track/add", tag = "citizen",
+    request_body(content_type = "multipart/form-data", description = "`addition`: a CitizenAddition as JSON (with `access` from the tracking answer); `photos`: up to 5 images"),
+    responses((status = 200, body = ReportView), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 409, body = ApiError), (status = 413, body = ApiError), (status = 429, body = ApiError)))]
+async fn post_addition(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: actix_multipart::Multipart,
+) -> AppResult<web::Json<ReportView>> {
+    let network = client_address(&req, state.config.trust_proxy);
+    if state
+        .citizen_limits
+        .per_network
+        .check_key(&network)
+        .is_err()
+    {
+        return Err(AppError::code(ErrorCode::RateLimited));
+    }
+    let (fields, photos) = read_multipart(form, state.config.max_photo_bytes).await?;
+    let input: CitizenAddition = json_part(&fields, "addition")?;
+    Ok(web::Json(add_to_report(&state, input, photos).await?))
+}
+
+/// The tracking page's "add information" form post: the report again, with the addition.
+async fn addition_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: actix_multipart::Multipart,
+) -> HttpResponse {
+    let lang = lang_of(&req);
+    let network = client_address(&req, state.config.trust_proxy);
+    if state
+        .citizen_limits
+        .per_network
+        .check_key(&network)
+        .is_err()
+    {
+        return refusal_page(lang, ApiError::new(ErrorCode::RateLimited), true);
+    }
+    let (fields, photos) = match read_multipart(form, state.config.max_photo_bytes).await {
+        Ok(read) => read,
+        Err(e) => return refusal_page(lang, e, true),
+    };
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let input = CitizenAddition {
+        access: get("access"),
+        text: get("text"),
+        idempotency_key: get("idempotency_key"),
+    };
+    match add_to_report(&state, input, photos).await {
+        Ok(view) => tracking_page(lang, view, true),
+        Err(AppError(e)) => refusal_page(lang, e, true),
+    }
+}
+
+/// The tracking result page; `added` thanks the citizen for what they just added.
+fn tracking_page(lang: shared::Lang, view: ReportView, added: bool) -> HttpResponse {
+    let addition_key = uuid::Uuid::new_v4().to_string();
+    html(
+        actix_web::http::StatusCode::OK,
+        app::pages::report::document(lang, &view.tracking_code.clone(), move || {
+            use leptos::prelude::*;
+            view! { <app::pages::report::TrackingView view_data=view lang addition_key added /> }
+                .into_any()
+        }),
+    )
 }
 
 fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
@@ -351,86 +508,12 @@ fn refusal_page(lang: shared::Lang, err: ApiError, back_hint: bool) -> HttpRespo
     )
 }
 
-/// The form fields of the report page, turned into the API's report.
-fn report_from_form(
-    fields: &[(String, String)],
-    lang: shared::Lang,
-) -> Result<NewReport, ApiError> {
-    let get = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let kind = get("kind")
-        .and_then(|k| shared::report::ReportKind::parse(&k))
-        .ok_or_else(|| {
-            ApiError::field(
-                "kind",
-                shared::FieldCode::Required,
-                "Vui lòng chọn loại phản ánh.",
-                "Please choose the kind of report.",
-            )
-        })?;
-    let category = get("category")
-        .and_then(|k| shared::report::ReportCategory::parse(&k))
-        .unwrap_or(shared::report::ReportCategory::Other);
-    let reporter =
-        (get("identity").as_deref() == Some("named")).then(|| shared::report::Reporter {
-            full_name: get("full_name").unwrap_or_default(),
-            phone: get("phone").unwrap_or_default(),
-            email: get("email"),
-            consent: get("consent").is_some(),
-        });
-    // <input type="datetime-local"> sends Vietnam wall-clock time, "2026-11-23T08:30".
-    let occurred_at = get("occurred_at").and_then(|v| parse_local_datetime(&v));
-    let _ = lang;
-    Ok(NewReport {
-        kind,
-        category,
-        counter_token: get("counter_token"),
-        unit_id: get("unit_id"),
-        staff_id: get("staff_id"),
-        occurred_at,
-        description: get("description").unwrap_or_default(),
-        reporter,
-        wants_meeting: get("wants_meeting").is_some(),
-        idempotency_key: get("idempotency_key").unwrap_or_default(),
-    })
-}
-
-/// "YYYY-MM-DDTHH:MM" in Vietnam time (UTC+7) to milliseconds since the epoch.
-fn parse_local_datetime(v: &str) -> Option<i64> {
-    let (date, time) = v.split_once('T')?;
-    let mut d = date.splitn(3, '-').map(|x| x.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.splitn(3, ':').map(|x| x.parse::<i64>().ok());
-    let (h, min) = (t.next()??, t.next()??);
-    if !(1..=12).contains(&m)
-        || !(1..=31).contains(&day)
-        || !(0..24).contains(&h)
-        || !(0..60).contains(&min)
-    {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's days_from_civil).
-    let y2 = if m <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 24 + h) * 60 + min) * 60_000 - 7 * 3_600_000)
-}
-
 /// The report page's plain form post: stores the report and answers with the receipt page
 /// (never a redirect: the secret must not land in a URL).
 async fn report_form(
     state: web::Data<AppState>,
     req: HttpRequest,
-    mut form: actix_multipart::Multipart,
+    form: actix_multipart::Multipart,
 ) -> HttpResponse {
     let lang = lang_of(&req);
     let network = client_address(&req, state.config.trust_proxy);
@@ -442,44 +525,11 @@ async fn report_form(
     {
         return refusal_page(lang, ApiError::new(ErrorCode::RateLimited), true);
     }
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut photos = Vec::new();
-    let read: Result<(), ApiError> = async {
-        let mut parts = 0;
-        while let Some(field) = form.next().await {
-            parts += 1;
-            if parts > MAX_PARTS {
-                return Err(too_many_parts());
-            }
-            let mut field = field.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
-            let name = field.name().unwrap_or("").to_string();
-            if name == "photos" {
-                let limit = state.config.max_photo_bytes;
-                let bytes = read_field(&mut field, limit, || photo_too_large(limit)).await?;
-                if bytes.is_empty() {
-                    continue;
-                }
-                if photos.len() == MAX_PHOTOS {
-                    return Err(too_many_photos());
-                }
-                photos.push(bytes);
-            } else {
-                let bytes = read_field(&mut field, REPORT_JSON_LIMIT, || {
-                    ApiError::new(ErrorCode::PayloadTooLarge)
-                })
-                .await?;
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
-                fields.push((name, text));
-            }
-        }
-        Ok(())
-    }
-    .await;
-    if let Err(e) = read {
-        return refusal_page(lang, e, true);
-    }
-    let report = match report_from_form(&fields, lang) {
+    let (fields, photos) = match read_multipart(form, state.config.max_photo_bytes).await {
+        Ok(read) => read,
+        Err(e) => return refusal_page(lang, e, true),
+    };
+    let report = match shared::report::report_from_form(&fields) {
         Ok(r) => r,
         Err(e) => return refusal_page(lang, e, true),
     };
@@ -517,17 +567,11 @@ async fn track_form(
     let secret = Some(form.secret.as_str()).filter(|s| !s.trim().is_empty());
     let opened = open_report(&state, &req, &form.tracking_code, secret).await;
     let view = match opened {
-        Ok(id) => state.db.run(move |c| reports::public_view(c, &id)).await,
+        Ok(id) => opened_view(&state, id).await,
         Err(e) => Err(e),
     };
     match view {
-        Ok(v) => html(
-            actix_web::http::StatusCode::OK,
-            app::pages::report::document(lang, &v.tracking_code.clone(), move || {
-                use leptos::prelude::*;
-                view! { <app::pages::report::TrackingView view_data=v lang /> }.into_any()
-            }),
-        ),
+        Ok(v) => tracking_page(lang, v, false),
         Err(AppError(e)) => {
             let status = actix_web::http::StatusCode::from_u16(e.status())
                 .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
@@ -550,22 +594,5 @@ async fn track_form(
                 ),
             )
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_local_datetime;
-
-    #[test]
-    fn a_vietnam_wall_clock_time_is_seven_hours_ahead_of_utc() {
-        // 23/11/2026 08:30 in Hà Nội is 01:30 UTC.
-        assert_eq!(
-            parse_local_datetime("2026-11-23T08:30"),
-            Some(1_795_397_400_000)
-        );
-        assert_eq!(parse_local_datetime("1970-01-01T07:00"), Some(0));
-        assert_eq!(parse_local_datetime("2026-13-01T08:30"), None);
-        assert_eq!(parse_local_datetime("hôm qua"), None);
     }
 }

@@ -155,6 +155,7 @@ diesel::table! {
         width -> Integer,
         height -> Integer,
         created_at -> BigInt,
+        event_id -> Nullable<Text>,
     }
 }
 
@@ -167,6 +168,7 @@ diesel::table! {
         by_role -> Nullable<Text>,
         body -> Text,
         created_at -> BigInt,
+        idempotency_key -> Nullable<Text>,
     }
 }
 

@@ -154,6 +154,56 @@ pub struct ReportView {
     pub photos: Vec<String>,
     pub wants_meeting: bool,
     pub timeline: Vec<PublicEvent>,
+    /// Given to whoever opened the report with its code (and secret): lets them add to it for
+    /// an hour without typing the secret again or keeping it in the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
+}
+
+/// What a citizen adds to their report from the tracking page: more text and photos.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CitizenAddition {
+    /// `ReportView.access`, from opening the report with its code (and secret).
+    pub access: String,
+    #[serde(default)]
+    pub text: String,
+    /// A retried addition is stored once.
+    pub idempotency_key: String,
+}
+
+pub const ADDITION_MAX: usize = 5000;
+
+/// An addition needs some text or at least one photo.
+pub fn check_addition(input: &CitizenAddition, photos: usize) -> Result<CitizenAddition, ApiError> {
+    let mut c = Checker::new();
+    check_idempotency_key(&mut c, &input.idempotency_key);
+    let text = crate::validate::clean(&input.text);
+    let text = if text.is_empty() && photos > 0 {
+        text
+    } else {
+        c.text(
+            "text",
+            ("nội dung bổ sung", "added information"),
+            &input.text,
+            2,
+            ADDITION_MAX,
+        )
+    };
+    if photos > MAX_PHOTOS {
+        c.push(
+            "photos",
+            FieldCode::TooLong,
+            "Chỉ gửi được tối đa 5 ảnh.",
+            "You can send at most 5 photos.",
+        );
+    }
+    c.finish()?;
+    Ok(CitizenAddition {
+        access: input.access.trim().to_string(),
+        text,
+        idempotency_key: input.idempotency_key.clone(),
+    })
 }
 
 pub const DESCRIPTION_MIN: usize = 10;
@@ -294,6 +344,77 @@ pub fn new_report(input: &NewReport) -> Result<NewReport, ApiError> {
     })
 }
 
+/// The fields of the report page's form (a plain HTML post, or the same form read by the web
+/// app before it uploads), turned into the API's report. One definition for both paths, so a
+/// report sent with JavaScript off is the same report as one sent by the enhanced page.
+pub fn report_from_form(fields: &[(String, String)]) -> Result<NewReport, ApiError> {
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let kind = get("kind")
+        .and_then(|k| ReportKind::parse(&k))
+        .ok_or_else(|| {
+            ApiError::field(
+                "kind",
+                FieldCode::Required,
+                "Vui lòng chọn loại phản ánh.",
+                "Please choose the kind of report.",
+            )
+        })?;
+    let category = get("category")
+        .and_then(|k| ReportCategory::parse(&k))
+        .unwrap_or(ReportCategory::Other);
+    let reporter = (get("identity").as_deref() == Some("named")).then(|| Reporter {
+        full_name: get("full_name").unwrap_or_default(),
+        phone: get("phone").unwrap_or_default(),
+        email: get("email"),
+        consent: get("consent").is_some(),
+    });
+    // <input type="datetime-local"> sends Vietnam wall-clock time, "2026-11-23T08:30".
+    let occurred_at = get("occurred_at").and_then(|v| parse_local_datetime(&v));
+    Ok(NewReport {
+        kind,
+        category,
+        counter_token: get("counter_token"),
+        unit_id: get("unit_id"),
+        staff_id: get("staff_id"),
+        occurred_at,
+        description: get("description").unwrap_or_default(),
+        reporter,
+        wants_meeting: get("wants_meeting").is_some(),
+        idempotency_key: get("idempotency_key").unwrap_or_default(),
+    })
+}
+
+/// "YYYY-MM-DDTHH:MM" in Vietnam time (UTC+7) to milliseconds since the epoch.
+pub fn parse_local_datetime(v: &str) -> Option<i64> {
+    let (date, time) = v.split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|x| x.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.splitn(3, ':').map(|x| x.parse::<i64>().ok());
+    let (h, min) = (t.next()??, t.next()??);
+    if !(1..=12).contains(&m)
+        || !(1..=31).contains(&day)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&min)
+    {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's days_from_civil).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + h) * 60 + min) * 60_000 - 7 * 3_600_000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,5 +466,47 @@ mod tests {
     #[test]
     fn codes_forgive_case_spaces_and_lookalikes() {
         assert_eq!(normalise_code(" abcd-efgh ijkl-mnop "), "ABCDEFGH1JK1MN0P");
+    }
+
+    #[test]
+    fn a_vietnam_wall_clock_time_is_seven_hours_ahead_of_utc() {
+        // 23/11/2026 08:30 in Hà Nội is 01:30 UTC.
+        assert_eq!(
+            parse_local_datetime("2026-11-23T08:30"),
+            Some(1_795_397_400_000)
+        );
+        assert_eq!(parse_local_datetime("1970-01-01T07:00"), Some(0));
+        assert_eq!(parse_local_datetime("2026-13-01T08:30"), None);
+        assert_eq!(parse_local_datetime("hôm qua"), None);
+    }
+
+    #[test]
+    fn the_form_names_the_same_report_as_the_api() {
+        let f = |k: &str, v: &str| (k.to_string(), v.to_string());
+        let fields = vec![
+            f("kind", "denunciation"),
+            f("category", "asking_money"),
+            f("counter_token", "tok"),
+            f("staff_id", ""),
+            f("description", "  Cán bộ đòi tiền  "),
+            f("identity", "named"),
+            f("full_name", "Nguyễn Văn A"),
+            f("phone", "0912345678"),
+            f("consent", "yes"),
+            f("idempotency_key", "k1"),
+        ];
+        let r = report_from_form(&fields).unwrap();
+        assert_eq!(r.kind, ReportKind::Denunciation);
+        assert_eq!(r.category, ReportCategory::AskingMoney);
+        assert_eq!(r.staff_id, None);
+        assert_eq!(r.description, "Cán bộ đòi tiền");
+        let who = r.reporter.unwrap();
+        assert!(who.consent);
+        assert_eq!(who.email, None);
+        // Anonymous unless "named" is chosen, whatever else was typed.
+        let mut anon = fields.clone();
+        anon[5] = f("identity", "anonymous");
+        assert!(report_from_form(&anon).unwrap().reporter.is_none());
+        assert!(report_from_form(&fields[1..]).is_err());
     }
 }

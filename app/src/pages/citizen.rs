@@ -154,7 +154,7 @@ pub fn CounterPage() -> impl IntoView {
                                 {buttons}
                             </fieldset>
                         </form>
-                        <p><a href=format!("/report?counter={}", c.token)>{lang.pick("Phản ánh, kiến nghị về quầy này", "Report a problem at this counter")}</a>" · "<a href="/track">{lang.pick("Tra cứu phản ánh", "Follow a report")}</a></p>
+                        <p><a href=format!("/report?counter={}", c.token) rel="external">{lang.pick("Phản ánh, kiến nghị về quầy này", "Report a problem at this counter")}</a>" · "<a href="/track" rel="external">{lang.pick("Tra cứu phản ánh", "Follow a report")}</a></p>
                         <p class="privacy-note">{lang.pick(
                             "Đánh giá không cần tên hay số điện thoại của bạn.",
                             "Rating needs neither your name nor your phone number.",
@@ -225,7 +225,7 @@ pub fn RatingThanksPage() -> impl IntoView {
                 let unhappy = (overall == Some(Satisfaction::NotSatisfied)).then(|| view! {
                     <div class="notice">
                         <p>{lang.pick("Rất tiếc vì bạn chưa hài lòng. Bạn có muốn phản ánh cụ thể để đơn vị xem xét?", "We are sorry you were not satisfied. Would you like to report what happened so the unit looks into it?")}</p>
-                        <p><a class="button primary" href=report_link>{lang.pick("Phản ánh sự việc", "Report what happened")}</a></p>
+                        <p><a class="button primary" href=report_link rel="external">{lang.pick("Phản ánh sự việc", "Report what happened")}</a></p>
                     </div>
                 }.into_any());
                 let questions = SipasCriterion::ALL.into_iter().map(|c| sipas_question(c, lang)).collect_view().into_any();

@@ -44,6 +44,113 @@ fn officer_options(
     .into_any()
 }
 
+/// Anonymous or named (with consent), and the request to meet the head: the form's second half.
+fn identity_fields(lang: Lang) -> AnyView {
+    view! {
+                            <fieldset class="choices">
+                                <legend>{lang.pick("Danh tính của bạn", "Your identity")}</legend>
+                                <ul>
+                                    <li>
+                                        <input type="radio" name="identity" id="identity-anonymous" value="anonymous" checked=true />
+                                        <label for="identity-anonymous" class="choice">{lang.pick("Gửi ẩn danh (không cần tên, số điện thoại)", "Anonymous (no name, no phone)")}</label>
+                                    </li>
+                                    <li>
+                                        <input type="radio" name="identity" id="identity-named" value="named" />
+                                        <label for="identity-named" class="choice">{lang.pick("Gửi có tên (để nhận tin nhắn khi có trả lời)", "With my name (to get a message when answered)")}</label>
+                                    </li>
+                                </ul>
+                            </fieldset>
+                            <div class="identity-fields">
+                                <p class="hint">{lang.pick("Chỉ điền khi gửi có tên. Thông tin được mã hóa và chỉ dùng để xử lý phản ánh.", "Only when sending with your name. It is encrypted and used only to handle the report.")}</p>
+                                <label for="full_name">{lang.pick("Họ và tên", "Full name")}</label>
+                                <input id="full_name" name="full_name" maxlength="120" autocomplete="name" />
+                                <label for="phone">{lang.pick("Số điện thoại", "Phone number")}</label>
+                                <input id="phone" name="phone" type="tel" maxlength="20" autocomplete="tel" />
+                                <label for="email">{lang.pick("Thư điện tử (không bắt buộc)", "E-mail (optional)")}</label>
+                                <input id="email" name="email" type="email" maxlength="200" autocomplete="email" />
+                                <label class="check"><input type="checkbox" name="consent" value="yes" />{lang.pick(
+                                    "Tôi đồng ý cho cơ quan xử lý thông tin cá nhân này để giải quyết phản ánh.",
+                                    "I agree that these personal details are processed to handle my report.",
+                                )}</label>
+                            </div>
+                            <label class="check"><input type="checkbox" name="wants_meeting" value="yes" />{lang.pick(
+                                "Tôi muốn gặp thủ trưởng đơn vị vào ngày tiếp công dân gần nhất.",
+                                "I want to meet the head of the unit at the next citizen-reception day.",
+                            )}</label>
+    }
+    .into_any()
+}
+
+/// Where the enhanced form's sending stands (the plain form post has no such states: the
+/// browser shows its own progress and the server answers with a page).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendState {
+    Idle,
+    Preparing,
+    /// Shrinking photo i of n.
+    Shrinking(usize, usize),
+    /// Percentage uploaded.
+    Uploading(u32),
+    /// Offline: the draft is saved on the phone and goes when the connection returns.
+    Waiting,
+    /// The server is busy: the draft is saved and sent again shortly.
+    Retrying(ApiError),
+    /// The report itself was refused; the form still holds what the citizen typed.
+    Refused(ApiError),
+}
+
+impl SendState {
+    fn busy(&self) -> bool {
+        matches!(
+            self,
+            SendState::Preparing | SendState::Shrinking(..) | SendState::Uploading(_)
+        )
+    }
+}
+
+fn send_status(state: SendState, lang: Lang) -> AnyView {
+    match state {
+        SendState::Idle => ().into_any(),
+        SendState::Preparing => view! { <p>{lang.pick("Đang chuẩn bị…", "Preparing…")}</p> }.into_any(),
+        SendState::Shrinking(i, n) => view! {
+            <p>{format!("{} {i}/{n}…", lang.pick("Đang thu nhỏ ảnh", "Shrinking photo"))}</p>
+        }
+        .into_any(),
+        SendState::Uploading(p) => view! {
+            <label for="upload-progress">{format!("{} {p}%", lang.pick("Đang gửi", "Sending"))}</label>
+            <progress id="upload-progress" max="100" value=p.to_string()>{format!("{p}%")}</progress>
+        }
+        .into_any(),
+        SendState::Waiting => view! {
+            <div class="notice" role="status" id="draft-saved">
+                <p><strong>{lang.pick("Chưa có kết nối mạng.", "No connection.")}</strong></p>
+                <p>{lang.pick(
+                    "Phản ánh của bạn, cả ảnh, đã được lưu trên điện thoại này và sẽ tự gửi khi có mạng trở lại. Hãy giữ trang này hoặc mở lại sau.",
+                    "Your report, photos included, is saved on this phone and will be sent by itself when the connection returns. Keep this page or open it again later.",
+                )}</p>
+            </div>
+        }
+        .into_any(),
+        SendState::Retrying(e) => view! {
+            <div class="notice" role="status">
+                <p>{e.message.get(lang).to_string()}</p>
+                <p>{lang.pick(
+                    "Phản ánh đã được lưu trên điện thoại này; hệ thống sẽ thử gửi lại sau 30 giây.",
+                    "Your report is saved on this phone; it will be sent again in 30 seconds.",
+                )}</p>
+            </div>
+        }
+        .into_any(),
+        SendState::Refused(e) => view! {
+            <div class="notice error" role="alert">
+                <p>{e.message.get(lang).to_string()}</p>
+                <ul>{e.fields.iter().map(|f| view! { <li>{f.message.get(lang).to_string()}</li> }).collect_view()}</ul>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
 /// The report form, opened from a counter page ("Không hài lòng" → report) or its QR code.
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -51,6 +158,39 @@ pub fn ReportPage() -> impl IntoView {
     let query = use_query_map();
     let token = query.read_untracked().get("counter").unwrap_or_default();
     let staff = query.read_untracked().get("staff");
+    let state = RwSignal::new(SendState::Idle);
+    let receipts = RwSignal::new(Vec::<ReportReceipt>::new());
+    // Drafts saved while offline (on this visit or an earlier one) go as soon as they can.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::report_client::send_saved_drafts;
+            leptos::task::spawn_local(send_saved_drafts(state, receipts));
+            let online = window_event_listener(leptos::ev::online, move |_| {
+                leptos::task::spawn_local(send_saved_drafts(state, receipts));
+            });
+            on_cleanup(move || online.remove());
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            {
+                ev.prevent_default();
+                if !state.with_untracked(SendState::busy) {
+                    leptos::task::spawn_local(crate::report_client::send_form(
+                        form, state, receipts,
+                    ));
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
     let data = Resource::new(
         move || token.clone(),
         |t| async move {
@@ -85,9 +225,12 @@ pub fn ReportPage() -> impl IntoView {
                         <nav class="citizen-nav"><span class="brand-small">"Minh Bạch"</span></nav>
                     </header>
                     <main class="citizen">
+                        {move || receipts.get().into_iter().map(|r| view! { <ReceiptCard receipt=r lang actions=true /> }).collect_view()}
+                        // Hidden, not removed, once sent: the receipt replaces it on screen.
+                        <div class="report-compose" hidden=move || !receipts.with(Vec::is_empty)>
                         <h1>{lang.pick("Phản ánh, kiến nghị", "Report a problem")}</h1>
                         <p class="counter-name">{c.counter_name.clone()}</p>
-                        <form method="post" action="/report" enctype="multipart/form-data" class="stack report-form">
+                        <form method="post" action="/report" enctype="multipart/form-data" class="stack report-form" on:submit=on_submit>
                             <input type="hidden" name="counter_token" value=c.token.clone() />
                             <input type="hidden" name="idempotency_key" value=d.submission_key />
                             <fieldset class="choices">
@@ -104,38 +247,11 @@ pub fn ReportPage() -> impl IntoView {
                             <textarea id="description" name="description" rows="6" minlength="10" maxlength="5000" required></textarea>
                             <label for="photos">{lang.pick("Ảnh (tối đa 5 ảnh)", "Photos (at most 5)")}</label>
                             <input id="photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp,image/heic" multiple=true data-max=MAX_PHOTOS.to_string() />
-                            <fieldset class="choices">
-                                <legend>{lang.pick("Danh tính của bạn", "Your identity")}</legend>
-                                <ul>
-                                    <li>
-                                        <input type="radio" name="identity" id="identity-anonymous" value="anonymous" checked=true />
-                                        <label for="identity-anonymous" class="choice">{lang.pick("Gửi ẩn danh (không cần tên, số điện thoại)", "Anonymous (no name, no phone)")}</label>
-                                    </li>
-                                    <li>
-                                        <input type="radio" name="identity" id="identity-named" value="named" />
-                                        <label for="identity-named" class="choice">{lang.pick("Gửi có tên (để nhận tin nhắn khi có trả lời)", "With my name (to get a message when answered)")}</label>
-                                    </li>
-                                </ul>
-                            </fieldset>
-                            <div class="identity-fields">
-                                <p class="hint">{lang.pick("Chỉ điền khi gửi có tên. Thông tin được mã hóa và chỉ dùng để xử lý phản ánh.", "Only when sending with your name. It is encrypted and used only to handle the report.")}</p>
-                                <label for="full_name">{lang.pick("Họ và tên", "Full name")}</label>
-                                <input id="full_name" name="full_name" maxlength="120" autocomplete="name" />
-                                <label for="phone">{lang.pick("Số điện thoại", "Phone number")}</label>
-                                <input id="phone" name="phone" type="tel" maxlength="20" autocomplete="tel" />
-                                <label for="email">{lang.pick("Thư điện tử (không bắt buộc)", "E-mail (optional)")}</label>
-                                <input id="email" name="email" type="email" maxlength="200" autocomplete="email" />
-                                <label class="check"><input type="checkbox" name="consent" value="yes" />{lang.pick(
-                                    "Tôi đồng ý cho cơ quan xử lý thông tin cá nhân này để giải quyết phản ánh.",
-                                    "I agree that these personal details are processed to handle my report.",
-                                )}</label>
-                            </div>
-                            <label class="check"><input type="checkbox" name="wants_meeting" value="yes" />{lang.pick(
-                                "Tôi muốn gặp thủ trưởng đơn vị vào ngày tiếp công dân gần nhất.",
-                                "I want to meet the head of the unit at the next citizen-reception day.",
-                            )}</label>
-                            <button type="submit" class="button primary">{lang.pick("Gửi phản ánh", "Send the report")}</button>
+                            {identity_fields(lang)}
+                            <div class="send-status" aria-live="polite">{move || send_status(state.get(), lang)}</div>
+                            <button type="submit" class="button primary" disabled=move || state.with(SendState::busy)>{lang.pick("Gửi phản ánh", "Send the report")}</button>
                         </form>
+                        </div>
                     </main>
                 }.into_any()
             })}}
@@ -147,9 +263,20 @@ pub fn ReportPage() -> impl IntoView {
 /// secret, shown this once.
 #[component]
 pub fn ReceiptView(receipt: ReportReceipt, lang: Lang) -> impl IntoView {
-    let secret = receipt.secret.clone();
     view! {
         <main class="citizen">
+            <ReceiptCard receipt lang actions=false />
+        </main>
+    }
+}
+
+/// The receipt itself; `actions` adds "copy" and "save as image" (they need the WASM app).
+#[component]
+pub fn ReceiptCard(receipt: ReportReceipt, lang: Lang, actions: bool) -> impl IntoView {
+    let secret = receipt.secret.clone();
+    let for_actions = receipt.clone();
+    view! {
+        <section class="receipt-page">
             <h1>{lang.pick("Đã tiếp nhận phản ánh của bạn", "Your report has been received")}</h1>
             <p>{lang.pick("Thời gian tiếp nhận: ", "Received at: ")}{datetime_vn(receipt.created_at)}</p>
             <div class="receipt" id="receipt">
@@ -160,6 +287,7 @@ pub fn ReceiptView(receipt: ReportReceipt, lang: Lang) -> impl IntoView {
                     <p class="receipt-code" id="secret">{s}</p>
                 })}
             </div>
+            {actions.then(|| view! { <ReceiptActions receipt=for_actions lang /> })}
             <div class="notice error" role="alert">
                 <p><strong>{lang.pick("Hãy lưu lại ngay.", "Save these now.")}</strong></p>
                 <p>{lang.pick(
@@ -168,8 +296,37 @@ pub fn ReceiptView(receipt: ReportReceipt, lang: Lang) -> impl IntoView {
                 )}</p>
             </div>
             <p>{lang.pick("Ảnh đã gửi: ", "Photos sent: ")}{receipt.photos.to_string()}</p>
-            <p><a class="button" href="/track">{lang.pick("Tra cứu phản ánh", "Follow a report")}</a></p>
-        </main>
+            <p><a class="button" href="/track" rel="external">{lang.pick("Tra cứu phản ánh", "Follow a report")}</a></p>
+        </section>
+    }
+}
+
+/// "Copy" and "Save as image" for a receipt shown by the WASM app.
+#[component]
+fn ReceiptActions(receipt: ReportReceipt, lang: Lang) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let (to_copy, to_draw) = (receipt.clone(), receipt);
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::report_client::copy_receipt(&to_copy, lang);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &to_copy;
+        copied.set(true);
+    };
+    let save = move |_| {
+        #[cfg(feature = "hydrate")]
+        let _ = crate::report_client::save_receipt_image(&to_draw, lang);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &to_draw;
+    };
+    view! {
+        <p class="receipt-actions">
+            <button type="button" class="button" on:click=copy>
+                {move || if copied.get() { lang.pick("Đã chép", "Copied") } else { lang.pick("Chép mã", "Copy the codes") }}
+            </button>
+            " "
+            <button type="button" class="button" id="save-receipt-image" on:click=save>{lang.pick("Lưu thành ảnh", "Save as image")}</button>
+        </p>
     }
 }
 
@@ -203,10 +360,18 @@ pub fn status_label(status: &str, lang: Lang) -> &'static str {
     }
 }
 
-/// What a tracking code shows: status, timeline, public replies.
+/// What a tracking code shows: status, timeline, public replies; and a form to add text or
+/// photos. `addition_key` is the new addition's idempotency key; `added` thanks the citizen
+/// for the one just stored.
 #[component]
-pub fn TrackingView(view_data: ReportView, lang: Lang) -> impl IntoView {
+pub fn TrackingView(
+    view_data: ReportView,
+    lang: Lang,
+    addition_key: String,
+    added: bool,
+) -> impl IntoView {
     let v = view_data;
+    let access = v.access.clone();
     let timeline = v
         .timeline
         .iter()
@@ -227,6 +392,11 @@ pub fn TrackingView(view_data: ReportView, lang: Lang) -> impl IntoView {
     view! {
         <main class="citizen">
             <h1>{lang.pick("Phản ánh ", "Report ")}{v.tracking_code.clone()}</h1>
+            {added.then(|| view! {
+                <div class="notice" role="status" id="addition-saved">
+                    <p>{lang.pick("Đã lưu thông tin bạn bổ sung.", "What you added has been saved.")}</p>
+                </div>
+            })}
             <dl class="facts">
                 <dt>{lang.pick("Trạng thái", "Status")}</dt><dd><strong>{status_label(&v.status, lang)}</strong></dd>
                 <dt>{lang.pick("Đơn vị", "Unit")}</dt><dd>{v.unit_name.clone()}</dd>
@@ -240,6 +410,18 @@ pub fn TrackingView(view_data: ReportView, lang: Lang) -> impl IntoView {
             <ol class="timeline">{timeline}</ol>
             <h2>{lang.pick("Nội dung bạn đã gửi", "What you sent")}</h2>
             <p class="description">{v.description.clone()}</p>
+            {(access.is_some() && v.status != "closed").then(|| view! {
+                <h2>{lang.pick("Bổ sung thông tin", "Add information")}</h2>
+                <form method="post" action="/track/add" enctype="multipart/form-data" class="stack addition-form">
+                    <input type="hidden" name="access" value=access.clone().unwrap_or_default() />
+                    <input type="hidden" name="idempotency_key" value=addition_key />
+                    <label for="addition-text">{lang.pick("Thông tin thêm", "More information")}</label>
+                    <textarea id="addition-text" name="text" rows="4" maxlength="5000"></textarea>
+                    <label for="addition-photos">{lang.pick("Ảnh thêm (tối đa 5 ảnh)", "More photos (at most 5)")}</label>
+                    <input id="addition-photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp,image/heic" multiple=true />
+                    <button type="submit" class="button primary">{lang.pick("Gửi bổ sung", "Send")}</button>
+                </form>
+            })}
         </main>
     }
 }
@@ -305,7 +487,7 @@ pub fn document(lang: Lang, title: &str, body: impl FnOnce() -> AnyView) -> Stri
     format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"color-scheme\" content=\"light\"><meta name=\"referrer\" content=\"no-referrer\">\
+         <meta name=\"color-scheme\" content=\"light\">\
          <title>{}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>\
          <header class=\"citizen-header\"><p class=\"unit-name\">Minh Bạch</p></header>{html}</body></html>",
         lang.code(),

@@ -160,6 +160,116 @@ fn insert_event(
     Ok(())
 }
 
+/// Stores photos of a report, numbered on from `first_position`; `event_id` names the
+/// citizen's addition they came with (none for the report's own photos).
+fn insert_photos(
+    conn: &mut DbConn,
+    report_id: &str,
+    event_id: Option<&str>,
+    first_position: usize,
+    photos: &[StoredPhoto],
+    now: i64,
+) -> AppResult<()> {
+    for (i, photo) in photos.iter().enumerate() {
+        let row = (
+            report_photos::id.eq(new_id()),
+            report_photos::report_id.eq(report_id.to_string()),
+            report_photos::event_id.eq(event_id.map(str::to_string)),
+            report_photos::position.eq((first_position + i) as i32),
+            report_photos::content_type.eq(photo.content_type.clone()),
+            report_photos::full_bytes.eq(photo.full.clone()),
+            report_photos::thumb_bytes.eq(photo.thumb.clone()),
+            report_photos::width.eq(photo.width as i32),
+            report_photos::height.eq(photo.height as i32),
+            report_photos::created_at.eq(now),
+        );
+        db_run!(conn, {
+            diesel::insert_into(report_photos::table)
+                .values(row.clone())
+                .execute(conn)
+        })?;
+    }
+    Ok(())
+}
+
+/// A report keeps at most this many photos, its own and those added later.
+pub const MAX_REPORT_PHOTOS: usize = 20;
+
+/// Adds what the citizen sent from the tracking page (text, photos) as a public timeline
+/// entry, in one transaction, once per idempotency hash: a retry changes nothing.
+pub fn add_citizen_info(
+    conn: &mut DbConn,
+    report_id: &str,
+    text: &str,
+    idempotency_hash: &str,
+    photos: &[StoredPhoto],
+) -> AppResult<()> {
+    in_transaction(conn, |conn| {
+        let h = idempotency_hash.to_string();
+        let seen: i64 = db_run!(conn, {
+            report_events::table
+                .filter(report_events::idempotency_key.eq(&h))
+                .count()
+                .get_result(conn)
+        })?;
+        if seen > 0 {
+            return Ok(());
+        }
+        let rid = report_id.to_string();
+        let status: String = db_run!(conn, {
+            reports::table
+                .filter(reports::id.eq(&rid))
+                .select(reports::status)
+                .first(conn)
+        })?;
+        if status == "closed" {
+            return Err(AppError(ApiError::with_message(
+                ErrorCode::Conflict,
+                "Phản ánh này đã đóng nên không bổ sung được. Nếu chưa hài lòng, bạn có thể mở lại phản ánh.",
+                "This report is closed, so nothing can be added. If you are not satisfied, you can reopen it.",
+            )));
+        }
+        let stored: i64 = db_run!(conn, {
+            report_photos::table
+                .filter(report_photos::report_id.eq(&rid))
+                .count()
+                .get_result(conn)
+        })?;
+        if stored as usize + photos.len() > MAX_REPORT_PHOTOS {
+            return Err(AppError(ApiError::field(
+                "photos",
+                FieldCode::TooLong,
+                &format!("Một phản ánh có tối đa {MAX_REPORT_PHOTOS} ảnh; đã có {stored} ảnh."),
+                &format!("A report holds at most {MAX_REPORT_PHOTOS} photos; it has {stored}."),
+            )));
+        }
+        let now = now_ms();
+        let event_id = new_id();
+        let row = (
+            report_events::id.eq(event_id.clone()),
+            report_events::report_id.eq(rid.clone()),
+            report_events::kind.eq("citizen_note"),
+            report_events::public.eq(true),
+            report_events::by_role.eq(Some("citizen")),
+            report_events::body.eq(text.to_string()),
+            report_events::created_at.eq(now),
+            report_events::idempotency_key.eq(Some(h.clone())),
+        );
+        db_run!(conn, {
+            diesel::insert_into(report_events::table)
+                .values(row.clone())
+                .execute(conn)
+        })?;
+        insert_photos(conn, &rid, Some(&event_id), stored as usize, photos, now)?;
+        db_run!(conn, {
+            diesel::update(reports::table.filter(reports::id.eq(&rid)))
+                .set(reports::updated_at.eq(now))
+                .execute(conn)
+        })?;
+        Ok(())
+    })
+}
+
 /// The receipt of the report stored under this idempotency hash, if any (without the secret,
 /// which only the caller can derive again).
 pub fn receipt_by_idempotency(
@@ -232,24 +342,7 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
                 .values(row.clone())
                 .execute(conn)
         })?;
-        for (i, photo) in p.photos.iter().enumerate() {
-            let row = (
-                report_photos::id.eq(new_id()),
-                report_photos::report_id.eq(id.clone()),
-                report_photos::position.eq(i as i32),
-                report_photos::content_type.eq(photo.content_type.clone()),
-                report_photos::full_bytes.eq(photo.full.clone()),
-                report_photos::thumb_bytes.eq(photo.thumb.clone()),
-                report_photos::width.eq(photo.width as i32),
-                report_photos::height.eq(photo.height as i32),
-                report_photos::created_at.eq(now),
-            );
-            db_run!(conn, {
-                diesel::insert_into(report_photos::table)
-                    .values(row.clone())
-                    .execute(conn)
-            })?;
-        }
+        insert_photos(conn, &id, None, 0, &p.photos, now)?;
         insert_event(conn, &id, "received", true, None, "", now)?;
         // Acknowledged by the system at once (the law's reply on acceptance comes later).
         insert_event(conn, &id, "acknowledged", true, Some("system"), "", now)?;
@@ -356,6 +449,7 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
                 text,
             })
             .collect(),
+        access: None,
     })
 }
 

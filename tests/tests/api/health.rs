@@ -43,6 +43,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/ratings/{id}/detail", &["post"]),
     ("/api/v1/reports", &["post"]),
     ("/api/v1/reports/track", &["post"]),
+    ("/api/v1/reports/track/add", &["post"]),
     ("/api/v1/counters/{id}/qr.svg", &["get"]),
     ("/api/v1/counters/{id}/qr.png", &["get"]),
 ];

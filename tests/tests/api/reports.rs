@@ -383,3 +383,132 @@ async fn a_multipart_body_with_endless_parts_is_refused() {
     assert_api_error(resp, 400, ErrorCode::MalformedRequest).await;
     assert!(stored_reports(&app).await.is_empty());
 }
+
+async fn add(app: &TestApp, addition: &Value, photos: Vec<Vec<u8>>) -> reqwest::Response {
+    let mut form = Form::new().text("addition", addition.to_string());
+    for p in photos {
+        form = form.part(
+            "photos",
+            Part::bytes(p)
+                .file_name("them.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    }
+    app.client
+        .post(app.url("/api/v1/reports/track/add"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request")
+}
+
+/// An anonymous report, opened with its code and secret: (the tracking answer, the code).
+async fn opened_report(app: &TestApp) -> ReportView {
+    let w = app.world().await;
+    let receipt: ReportReceipt = ok_json(
+        send(
+            app,
+            &anonymous_report(&w.counter_a.qr_token, &key()),
+            vec![],
+        )
+        .await,
+    )
+    .await;
+    ok_json(track(app, &receipt.tracking_code, receipt.secret.as_deref()).await).await
+}
+
+#[tokio::test]
+async fn the_citizen_adds_text_and_photos_once_per_key_from_the_tracking_answer() {
+    let app = spawn_app().await;
+    let view = opened_report(&app).await;
+    let access = view
+        .access
+        .clone()
+        .expect("the tracking answer gives access");
+    let k = key();
+    let addition = json!({
+        "access": access,
+        "text": "Tôi bổ sung ảnh biên lai thu tiền không có dấu.",
+        "idempotency_key": k,
+    });
+    let after: ReportView =
+        ok_json(add(&app, &addition, vec![camera_photo("gps_DSCN0012.jpg")]).await).await;
+    let note = after
+        .timeline
+        .iter()
+        .find(|e| e.kind == "citizen_note")
+        .expect("the addition is on the public timeline");
+    assert!(note.text.contains("biên lai"));
+    assert_eq!(note.by_role.as_deref(), Some("citizen"));
+    assert_eq!(after.photos.len(), 1);
+    // A retry of the same addition stores nothing more.
+    let again: ReportView =
+        ok_json(add(&app, &addition, vec![camera_photo("gps_DSCN0012.jpg")]).await).await;
+    assert_eq!(again.photos.len(), 1);
+    assert_eq!(
+        again
+            .timeline
+            .iter()
+            .filter(|e| e.kind == "citizen_note")
+            .count(),
+        1
+    );
+    // The added photo went through the same pipeline: no EXIF, no GPS.
+    for (full, thumb) in stored_photos(&app).await {
+        for blob in [&full, &thumb] {
+            assert!(!contains(blob, b"Exif") && !contains(blob, b"GPS"));
+        }
+    }
+    // Photos alone are enough; nothing at all is not.
+    let photos_only = json!({ "access": access, "idempotency_key": key() });
+    let after: ReportView =
+        ok_json(add(&app, &photos_only, vec![camera_photo("Canon_40D.jpg")]).await).await;
+    assert_eq!(after.photos.len(), 2);
+    assert_api_error(
+        add(
+            &app,
+            &json!({ "access": access, "idempotency_key": key() }),
+            vec![],
+        )
+        .await,
+        400,
+        ErrorCode::ValidationFailed,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_addition_needs_a_genuine_access_and_a_good_photo() {
+    let app = spawn_app().await;
+    let view = opened_report(&app).await;
+    let access = view.access.clone().unwrap();
+    let note = |access: &str| json!({ "access": access, "text": "Thêm thông tin về sự việc.", "idempotency_key": key() });
+    // A forged or altered access opens nothing.
+    let (body, mac) = access.rsplit_once('.').unwrap();
+    let (id, expiry) = body.split_once('.').unwrap();
+    let later = format!("{id}.{}.{mac}", expiry.parse::<i64>().unwrap() + 86_400_000);
+    for bad in [
+        "".to_string(),
+        "khong-hop-le".to_string(),
+        later,
+        format!("{body}.{}", "0".repeat(64)),
+    ] {
+        assert_api_error(
+            add(&app, &note(&bad), vec![]).await,
+            401,
+            ErrorCode::TokenExpired,
+        )
+        .await;
+    }
+    // A renamed PDF is refused and nothing of the addition is stored.
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n".repeat(50);
+    let refused = add(&app, &note(&access), vec![pdf]).await;
+    assert_api_error(refused, 415, ErrorCode::UnsupportedMediaType).await;
+    let all = everything_stored(&app).await;
+    assert!(
+        !all.contains("citizen_note"),
+        "a refused addition left a trace"
+    );
+    assert!(stored_photos(&app).await.is_empty());
+}
