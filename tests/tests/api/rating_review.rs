@@ -8,7 +8,7 @@ use shared::citizen::RatingReceipt;
 use shared::model::Page;
 use shared::review::{FlaggedRating, ReviewOutcome, ReviewReceipt};
 use shared::ErrorCode;
-use tests::{assert_api_error, ok_json, spawn_app_with, Person, TestApp, World};
+use tests::{assert_api_error, ok_json, spawn_app_with, Person, TestApp, World, PASSWORD};
 
 async fn rate(app: &TestApp, token: &str, overall: &str, comment: &str) -> RatingReceipt {
     let resp = app
@@ -384,4 +384,122 @@ async fn bad_reviews_are_refused_field_by_field() {
     let resp = review(&app, &w.admin_a, &[&flagged_a[0]], "maybe", None).await;
     assert_api_error(resp, 400, ErrorCode::MalformedRequest).await;
     assert!(stored(&app).await.0.iter().all(|r| r.1.is_none()));
+}
+
+/// Signs in on the web (the session cookie), as a browser does.
+async fn web_session(app: &TestApp, username: &str) -> String {
+    let resp = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", &app.address)
+        .form(&[
+            ("username", username),
+            ("password", PASSWORD),
+            ("next", "/admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    resp.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("mb_session="))
+        .expect("a session cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// With JavaScript off: the page renders on the server and its forms post as plain HTML.
+#[tokio::test]
+async fn the_page_works_as_plain_html_forms() {
+    let Setup {
+        app, w, flagged_a, ..
+    } = setup().await;
+    let cookie = web_session(&app, &w.admin_a.username).await;
+    let page = app
+        .client
+        .get(app.url("/admin/ratings"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Đánh giá cần xem xét"), "{html}");
+    assert!(html.contains("Tính vào số liệu") && html.contains("Loại bỏ"));
+    assert!(html.contains(&flagged_a[0]) && html.contains("Lần hai"));
+    assert!(!html.contains(&w.counter_b.qr_token));
+    // One row's "Loại bỏ" button, as the browser sends it.
+    let form = [
+        ("rating_ids[]", flagged_a[0].as_str()),
+        ("outcome", "rejected"),
+    ];
+    let resp = app
+        .client
+        .post(app.url("/fn/ratings-review"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .header("origin", &app.address)
+        .header("referer", app.url("/admin/ratings"))
+        .header("accept", "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    assert_eq!(
+        resp.headers()["location"].to_str().unwrap(),
+        "/admin/ratings?ok=saved"
+    );
+    // Both checked boxes of the batch form, counted with a note.
+    let form = [
+        ("rating_ids[]", flagged_a[1].as_str()),
+        ("rating_ids[]", flagged_a[0].as_str()),
+        ("note", "Kiểm tra lại"),
+        ("outcome", "counted"),
+    ];
+    let resp = app
+        .client
+        .post(app.url("/fn/ratings-review"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .header("origin", &app.address)
+        .header("referer", app.url("/admin/ratings"))
+        .header("accept", "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/admin/ratings?err="), "{location}");
+    let back = app
+        .client
+        .get(app.url(&location))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(back.contains("đã được xem xét"), "{back}");
+    let (rows, _) = stored(&app).await;
+    let outcome = |id: &str| rows.iter().find(|r| r.0 == id).unwrap().1.clone();
+    assert_eq!(outcome(&flagged_a[0]).as_deref(), Some("rejected"));
+    assert_eq!(outcome(&flagged_a[1]), None);
+    // A counter officer is told so.
+    let cookie = web_session(&app, &w.officer_a.username).await;
+    let html = app
+        .client
+        .get(app.url("/admin/ratings"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("thủ trưởng đơn vị được xem xét"), "{html}");
 }
