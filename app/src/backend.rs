@@ -36,6 +36,18 @@ pub trait Backend: Send + Sync {
     async fn account(&self, auth: &PageAuth, id: String) -> R<Account>;
     async fn create_account(&self, auth: &PageAuth, input: NewAccount) -> R<Account>;
     async fn update_account(&self, auth: &PageAuth, id: String, patch: AccountPatch) -> R<Account>;
+    /// Flagged ratings awaiting review in the reader's units.
+    async fn flagged_ratings(
+        &self,
+        auth: &PageAuth,
+        q: shared::review::FlaggedQuery,
+    ) -> R<Page<shared::review::FlaggedRating>>;
+    /// Counts or rejects flagged ratings, all or none.
+    async fn review_ratings(
+        &self,
+        auth: &PageAuth,
+        input: shared::review::ReviewRequest,
+    ) -> R<shared::review::ReviewReceipt>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
 }

@@ -395,6 +395,46 @@ pub async fn update_account(
     }
 }
 
+#[server(prefix = "/fn", endpoint = "ratings-flagged", input = Json)]
+pub async fn list_flagged_ratings(
+    q: shared::review::FlaggedQuery,
+) -> Result<Page<shared::review::FlaggedRating>, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.flagged_ratings(&auth, q).await.map_err(FnError)
+}
+
+/// Counts or rejects flagged ratings: a row's own buttons send one id, the batch form every
+/// checked box (`rating_ids[]`); the button pressed says which outcome.
+#[server(prefix = "/fn", endpoint = "ratings-review")]
+pub async fn review_ratings(
+    outcome: String,
+    #[server(default)] rating_ids: Vec<String>,
+    #[server(default)] note: Option<String>,
+) -> Result<shared::review::ReviewReceipt, FnError> {
+    use shared::review::{ReviewOutcome, ReviewRequest};
+    let (b, auth) = ssr::backend()?;
+    let outcome = ReviewOutcome::parse(&outcome).ok_or_else(|| {
+        ssr::refuse(shared::ApiError::field(
+            "outcome",
+            shared::FieldCode::InvalidValue,
+            "Vui lòng chọn \"Tính vào số liệu\" hoặc \"Loại bỏ\".",
+            "Please choose \"Count\" or \"Reject\".",
+        ))
+    })?;
+    let input = ReviewRequest {
+        rating_ids,
+        outcome,
+        note: note.and_then(opt),
+    };
+    match b.review_ratings(&auth, input).await {
+        Ok(r) => {
+            ssr::saved(None);
+            Ok(r)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
 /// What the counter page needs: the counter, and a fresh key that makes the rating form's
 /// submission idempotent (a resent form is stored once).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

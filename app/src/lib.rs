@@ -119,6 +119,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("staff/:id") view=staff::StaffMemberPage />
                     <Route path=path!("accounts") view=accounts::AccountsPage />
                     <Route path=path!("accounts/:id") view=accounts::AccountPage />
+                    <Route path=path!("ratings") view=ratings::RatingsReviewPage />
                     <Route path=path!("import") view=import::ImportPage />
                 </ParentRoute>
             </Routes>

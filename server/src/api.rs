@@ -3,10 +3,11 @@
 
 use crate::auth::{client_address, Actor};
 use crate::error::{json_config, path_config, query_config, AppError, AppResult};
-use crate::services::{accounts, auth as auth_svc, counters, import, staff, units};
+use crate::services::{accounts, auth as auth_svc, counters, import, ratings, staff, units};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use shared::model::*;
+use shared::review::{FlaggedQuery, FlaggedRating, ReviewReceipt, ReviewRequest};
 use shared::{ApiError, ErrorCode};
 use utoipa::OpenApi;
 
@@ -91,6 +92,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/accounts", web::post().to(create_account))
             .route("/accounts/{id}", web::get().to(get_account))
             .route("/accounts/{id}", web::patch().to(update_account))
+            .route("/ratings/flagged", web::get().to(list_flagged_ratings))
+            .route("/ratings/review", web::post().to(review_ratings))
             .route("/import/units", web::post().to(import_units))
             .route("/import/staff", web::post().to(import_staff))
             .default_service(web::to(|| async {
@@ -112,10 +115,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_counters, create_counter, get_counter, update_counter, rotate_counter_token,
         list_staff, create_staff, get_staff, update_staff, get_staff_photo, put_staff_photo,
         list_accounts, create_account, get_account, update_account,
+        list_flagged_ratings, review_ratings,
         import_units, import_staff,
         crate::startup::healthz, crate::startup::readyz,
     ),
-    components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health)),
+    components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health,
+        FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Đăng nhập / Sign-in"),
@@ -123,6 +128,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "counters", description = "Quầy / Counters"),
         (name = "staff", description = "Cán bộ / Staff"),
         (name = "accounts", description = "Tài khoản / Accounts"),
+        (name = "rating-review", description = "Xem xét đánh giá bị gắn cờ / Review of flagged ratings"),
         (name = "import", description = "Nhập CSV / CSV import"),
         (name = "health", description = "Giám sát / Health"),
     )
@@ -479,6 +485,33 @@ async fn update_account(
     update_account_for(&state, actor, id.into_inner(), body.into_inner())
         .await
         .map(web::Json)
+}
+
+/// Flagged ratings (bursts) that no one has reviewed yet, in the units the reader covers (an
+/// administrator or head of unit), newest first. Never shows the device or network hashes.
+#[utoipa::path(get, path = "/api/v1/ratings/flagged", tag = "rating-review", params(FlaggedQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<FlaggedRating>), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn list_flagged_ratings(
+    state: State,
+    actor: Actor,
+    q: web::Query<FlaggedQuery>,
+) -> AppResult<Json<Page<FlaggedRating>>> {
+    let q = q.into_inner();
+    with_db!(state, actor, |c| ratings::awaiting_review(c, &actor, &q))
+}
+
+/// Reviews one or many flagged ratings: `counted` puts them into the published figures,
+/// `rejected` keeps them out. All or none: a rating outside the reader's units is 404, one
+/// already reviewed (or not flagged) is 409, and then nothing is changed.
+#[utoipa::path(post, path = "/api/v1/ratings/review", tag = "rating-review", request_body = ReviewRequest, security(("bearer" = [])),
+    responses((status = 200, body = ReviewReceipt), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+async fn review_ratings(
+    state: State,
+    actor: Actor,
+    body: JsonBody<ReviewRequest>,
+) -> AppResult<Json<ReviewReceipt>> {
+    let body = body.into_inner();
+    with_db!(state, actor, |c| ratings::review(c, &actor, &body))
 }
 
 /// Reads a raw body of at most `limit` bytes, refusing a larger one with the API's error shape.

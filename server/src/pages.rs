@@ -477,6 +477,26 @@ impl Backend for PagesBackend {
             .await
             .map_err(|e| e.0)
     }
+    async fn flagged_ratings(
+        &self,
+        auth: &PageAuth,
+        q: shared::review::FlaggedQuery,
+    ) -> Result<Page<shared::review::FlaggedRating>, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::ratings::awaiting_review(c, a, &q)
+        })
+        .await
+    }
+    async fn review_ratings(
+        &self,
+        auth: &PageAuth,
+        input: shared::review::ReviewRequest,
+    ) -> Result<shared::review::ReviewReceipt, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::ratings::review(c, a, &input)
+        })
+        .await
+    }
     async fn public_counter(
         &self,
         token: String,

@@ -116,6 +116,9 @@ diesel::table! {
         idempotency_key -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        review_outcome -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        review_note -> Nullable<Text>,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod i18n;
 pub mod model;
 pub mod report;
+pub mod review;
 pub mod validate;
 
 pub use error::{ApiError, ErrorCode, FieldCode, FieldError, Msg};

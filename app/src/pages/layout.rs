@@ -48,6 +48,7 @@ fn StaffHeader(me: Me) -> impl IntoView {
     let location = use_location();
     let here = location.pathname.get_untracked();
     let is_admin = me.account.role == Role::Admin;
+    let reviews_ratings = matches!(me.account.role, Role::Admin | Role::Head);
     view! {
         <a class="skip" href="#main">{lang.pick("Bỏ qua menu", "Skip to content")}</a>
         <header class="site-header">
@@ -56,6 +57,9 @@ fn StaffHeader(me: Me) -> impl IntoView {
                 <a href="/admin/units">{lang.pick("Đơn vị", "Units")}</a>
                 <a href="/admin/counters">{lang.pick("Quầy", "Counters")}</a>
                 <a href="/admin/staff">{lang.pick("Cán bộ", "Staff")}</a>
+                {reviews_ratings.then(|| view! {
+                    <a href="/admin/ratings">{lang.pick("Đánh giá cần xem xét", "Ratings to review")}</a>
+                })}
                 {is_admin.then(|| view! {
                     <a href="/admin/accounts">{lang.pick("Tài khoản", "Accounts")}</a>
                     <a href="/admin/import">{lang.pick("Nhập CSV", "CSV import")}</a>

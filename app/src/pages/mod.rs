@@ -5,6 +5,7 @@ pub mod home;
 pub mod import;
 pub mod layout;
 pub mod login;
+pub mod ratings;
 pub mod report;
 pub mod staff;
 pub mod units;

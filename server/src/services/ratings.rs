@@ -1,8 +1,12 @@
 //! Satisfaction ratings from a counter's QR page: no account, so abuse is held back by keyed
 //! hashes of the device and the network (one rating per device per counter per window, bursts
-//! flagged), and a retried submission is recognised by its idempotency key.
+//! flagged), and a retried submission is recognised by its idempotency key. Flagged ratings
+//! wait for an administrator or head of unit to review them; [`publishable`] says which
+//! ratings the published figures may count.
 
-use crate::db::{new_id, now_ms, DbConn};
+use super::subtree_range;
+use crate::auth::Actor;
+use crate::db::{in_transaction, new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::{counters, ratings, staff, units};
@@ -10,6 +14,8 @@ use diesel::prelude::*;
 use shared::citizen::{
     NewRating, PublicCounter, PublicOfficer, RatingDetail, RatingReceipt, Satisfaction, SipasScores,
 };
+use shared::model::{Page, Role};
+use shared::review::{FlaggedQuery, FlaggedRating, ReviewReceipt, ReviewRequest};
 use shared::{ApiError, ErrorCode};
 
 /// The rules against ballot stuffing, from the settings.
@@ -341,5 +347,290 @@ pub fn add_detail(
     Ok(RatingReceipt {
         staff_id,
         ..receipt(row, &token)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// What may be published, and the review of flagged ratings
+
+/// The outcome a review stores for a rating that goes back into the figures.
+const COUNTED: &str = "counted";
+
+/// The SQL type of [`publishable`], for code that must name it (a boxed query, a helper).
+pub type Publishable = diesel::dsl::Or<
+    diesel::dsl::not<ratings::flagged>,
+    diesel::dsl::Eq<ratings::review_outcome, &'static str>,
+>;
+
+/// **The one definition of a rating that may be published** (in the satisfaction rate and every
+/// other published figure): a rating that was never flagged, or a flagged one that a reviewer
+/// decided to count. A flagged rating awaiting review, or rejected, is kept but never counted.
+///
+/// In SQL: `NOT ratings.flagged OR ratings.review_outcome = 'counted'`. Use it as a filter on
+/// any query over `ratings`, e.g. `ratings::table.filter(publishable())`; for a flagged rating
+/// not yet reviewed the second term is NULL and the row is left out, as it must be.
+pub fn publishable() -> Publishable {
+    diesel::dsl::not(ratings::flagged).or(ratings::review_outcome.eq(COUNTED))
+}
+
+/// Only administrators and heads of units review flagged ratings, each within their subtree.
+fn require_reviewer(actor: &Actor) -> AppResult<()> {
+    match actor.role {
+        Role::Admin | Role::Head => Ok(()),
+        Role::Officer | Role::Committee => Err(AppError(ApiError::with_message(
+            ErrorCode::Forbidden,
+            "Chỉ quản trị viên hoặc thủ trưởng đơn vị được xem xét các đánh giá bị gắn cờ.",
+            "Only administrators and heads of units may review flagged ratings.",
+        ))),
+    }
+}
+
+#[derive(Queryable)]
+struct FlaggedRow {
+    id: String,
+    unit_id: String,
+    unit_name: String,
+    counter_id: String,
+    counter_name: String,
+    staff_id: Option<String>,
+    staff_name: Option<String>,
+    overall: String,
+    access: Option<i32>,
+    procedure: Option<i32>,
+    attitude: Option<i32>,
+    timeliness: Option<i32>,
+    feedback_handling: Option<i32>,
+    comment: String,
+    dossier_code: String,
+    flag_reason: Option<String>,
+    created_at: i64,
+}
+
+impl FlaggedRow {
+    fn into_api(self) -> FlaggedRating {
+        let level = |v: Option<i32>| v.and_then(|v| u8::try_from(v).ok());
+        FlaggedRating {
+            id: self.id,
+            unit_id: self.unit_id,
+            unit_name: self.unit_name,
+            counter_id: self.counter_id,
+            counter_name: self.counter_name,
+            staff_id: self.staff_id,
+            staff_name: self.staff_name,
+            overall: Satisfaction::parse(&self.overall).unwrap_or(Satisfaction::Satisfied),
+            sipas: SipasScores {
+                access: level(self.access),
+                procedure: level(self.procedure),
+                attitude: level(self.attitude),
+                timeliness: level(self.timeliness),
+                feedback_handling: level(self.feedback_handling),
+            },
+            comment: self.comment,
+            dossier_code: self.dossier_code,
+            flag_reason: self.flag_reason.unwrap_or_default(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// The flagged ratings awaiting review in the actor's units (or in one unit and the units below
+/// it), newest first. The filter repeats the partial index `ratings_awaiting_review` word for
+/// word (`flagged AND review_outcome IS NULL`), so only the ratings awaiting review are read.
+pub fn awaiting_review(
+    conn: &mut DbConn,
+    actor: &Actor,
+    q: &FlaggedQuery,
+) -> AppResult<Page<FlaggedRating>> {
+    require_reviewer(actor)?;
+    let root = match q.unit_id.as_deref().filter(|id| !id.is_empty()) {
+        Some(id) => super::units::visible(conn, actor, id)?.path,
+        None => actor.scope_path.clone(),
+    };
+    let range = subtree_range(&root);
+    let (page, per_page) = (q.page(), q.per_page());
+    let (limit, skip) = (per_page as i64, (page as i64 - 1) * per_page as i64);
+    let (rows, total) = db_run!(conn, {
+        let build = || {
+            let mut query = ratings::table
+                .inner_join(units::table.on(units::id.eq(ratings::unit_id)))
+                .inner_join(counters::table)
+                .left_join(staff::table.on(staff::id.nullable().eq(ratings::staff_id)))
+                .filter(ratings::flagged.and(ratings::review_outcome.is_null()))
+                .into_boxed();
+            if let Some((lo, hi)) = &range {
+                query = query
+                    .filter(units::path.ge(lo.clone()))
+                    .filter(units::path.lt(hi.clone()));
+            }
+            query
+        };
+        let total: i64 = build().count().get_result(conn)?;
+        let rows: Vec<FlaggedRow> = build()
+            .order((ratings::created_at.desc(), ratings::id.desc()))
+            .limit(limit)
+            .offset(skip)
+            .select((
+                ratings::id,
+                ratings::unit_id,
+                units::name,
+                ratings::counter_id,
+                counters::name,
+                ratings::staff_id,
+                staff::full_name.nullable(),
+                ratings::overall,
+                ratings::sipas_access,
+                ratings::sipas_procedure,
+                ratings::sipas_attitude,
+                ratings::sipas_timeliness,
+                ratings::sipas_feedback_handling,
+                ratings::comment,
+                ratings::dossier_code,
+                ratings::flag_reason,
+                ratings::created_at,
+            ))
+            .load(conn)?;
+        Ok::<_, diesel::result::Error>((rows, total))
+    })?;
+    Ok(Page {
+        items: rows.into_iter().map(FlaggedRow::into_api).collect(),
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// The ids of a refusal, for its message: a few, then "…".
+fn listed(ids: &[String]) -> String {
+    let mut s = ids.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if ids.len() > 5 {
+        s.push_str(", …");
+    }
+    s
+}
+
+fn not_in_your_units(ids: &[String]) -> AppError {
+    AppError(ApiError::with_message(
+        ErrorCode::NotFound,
+        format!(
+            "Không tìm thấy đánh giá trong các đơn vị bạn phụ trách: {}. Chưa có đánh giá nào được thay đổi.",
+            listed(ids)
+        ),
+        format!(
+            "These ratings were not found among the ratings of your units: {}. No rating was changed.",
+            listed(ids)
+        ),
+    ))
+}
+
+fn already_reviewed(ids: &[String]) -> AppError {
+    AppError(ApiError::with_message(
+        ErrorCode::Conflict,
+        format!(
+            "Đánh giá đã được xem xét rồi, không thể xem xét lại: {}. Chưa có đánh giá nào được thay đổi.",
+            listed(ids)
+        ),
+        format!(
+            "These ratings have already been reviewed and cannot be reviewed again: {}. No rating was changed.",
+            listed(ids)
+        ),
+    ))
+}
+
+fn not_flagged(ids: &[String]) -> AppError {
+    AppError(ApiError::with_message(
+        ErrorCode::Conflict,
+        format!(
+            "Đánh giá không bị gắn cờ nên không cần xem xét: {}. Chưa có đánh giá nào được thay đổi.",
+            listed(ids)
+        ),
+        format!(
+            "These ratings are not flagged, so there is nothing to review: {}. No rating was changed.",
+            listed(ids)
+        ),
+    ))
+}
+
+/// Reviews flagged ratings: all of them with the same outcome, or none of them. A rating
+/// outside the actor's units is "not found" (as everywhere, ids outside one's subtree cannot
+/// be probed); one already reviewed, or never flagged, is a conflict. Two reviewers deciding at
+/// once cannot both win: the update only touches ratings still awaiting review and is undone
+/// unless it touched every one.
+pub fn review(conn: &mut DbConn, actor: &Actor, input: &ReviewRequest) -> AppResult<ReviewReceipt> {
+    require_reviewer(actor)?;
+    let input = shared::review::review_request(input)?;
+    let ids = input.rating_ids.clone();
+    let now = now_ms();
+    in_transaction(conn, |conn| {
+        let wanted = ids.clone();
+        let found: Vec<(String, bool, Option<String>, String)> = db_run!(conn, {
+            ratings::table
+                .inner_join(units::table.on(units::id.eq(ratings::unit_id)))
+                .filter(ratings::id.eq_any(wanted))
+                .select((
+                    ratings::id,
+                    ratings::flagged,
+                    ratings::review_outcome,
+                    units::path,
+                ))
+                .load(conn)
+        })?;
+        let find = |id: &String| found.iter().find(|r| &r.0 == id);
+        let outside: Vec<String> = ids
+            .iter()
+            .filter(|id| find(id).is_none_or(|r| !actor.covers(&r.3)))
+            .cloned()
+            .collect();
+        if !outside.is_empty() {
+            return Err(not_in_your_units(&outside));
+        }
+        let done: Vec<String> = found
+            .iter()
+            .filter(|r| r.2.is_some())
+            .map(|r| r.0.clone())
+            .collect();
+        if !done.is_empty() {
+            return Err(already_reviewed(&done));
+        }
+        let unflagged: Vec<String> = found.iter().filter(|r| !r.1).map(|r| r.0.clone()).collect();
+        if !unflagged.is_empty() {
+            return Err(not_flagged(&unflagged));
+        }
+        let (wanted, outcome, by, note) = (
+            ids.clone(),
+            input.outcome.as_str(),
+            actor.account_id.clone(),
+            input.note.clone(),
+        );
+        let changed = db_run!(conn, {
+            diesel::update(
+                ratings::table
+                    .filter(ratings::id.eq_any(wanted))
+                    .filter(ratings::flagged.and(ratings::review_outcome.is_null())),
+            )
+            .set((
+                ratings::review_outcome.eq(outcome),
+                ratings::reviewed_by.eq(by),
+                ratings::reviewed_at.eq(now),
+                ratings::review_note.eq(note),
+                ratings::updated_at.eq(now),
+            ))
+            .execute(conn)
+        })?;
+        if changed != ids.len() {
+            // Someone else reviewed some of them in the meantime: undo ours.
+            return Err(already_reviewed(&ids));
+        }
+        Ok(())
+    })?;
+    tracing::info!(
+        reviewer = %actor.account_id,
+        outcome = input.outcome.as_str(),
+        ratings = ids.len(),
+        "flagged ratings reviewed"
+    );
+    Ok(ReviewReceipt {
+        rating_ids: ids,
+        outcome: input.outcome,
+        reviewed_at: now,
     })
 }

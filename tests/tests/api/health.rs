@@ -34,6 +34,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/staff/{id}/photo", &["get", "put"]),
     ("/api/v1/accounts", &["get", "post"]),
     ("/api/v1/accounts/{id}", &["get", "patch"]),
+    ("/api/v1/ratings/flagged", &["get"]),
+    ("/api/v1/ratings/review", &["post"]),
     ("/api/v1/import/units", &["post"]),
     ("/api/v1/import/staff", &["post"]),
     ("/healthz", &["get"]),
@@ -77,6 +79,9 @@ async fn openapi_document_describes_every_route() {
     let security = |path: &str, method: &str| !doc["paths"][path][method]["security"].is_null();
     assert!(security("/api/v1/units", "get"));
     assert!(security("/api/v1/staff/{id}/photo", "put"));
+    assert!(security("/api/v1/ratings/flagged", "get"));
+    assert!(security("/api/v1/ratings/review", "post"));
+    assert!(doc["components"]["schemas"]["FlaggedRating"].is_object());
     assert!(!security("/api/v1/auth/login", "post"));
     assert!(!security("/api/v1/staff/{id}/photo", "get"));
     assert!(doc["components"]["schemas"]["ApiError"].is_object());

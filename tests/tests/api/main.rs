@@ -9,6 +9,7 @@ mod counters;
 mod health;
 mod import;
 mod logs;
+mod rating_review;
 mod ratings;
 mod reports;
 mod staff;
