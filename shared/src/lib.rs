@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod model;
 pub mod report;
 pub mod validate;
+pub mod workflow;
 
 pub use error::{ApiError, ErrorCode, FieldCode, FieldError, Msg};
 pub use i18n::Lang;
