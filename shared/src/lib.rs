@@ -3,6 +3,7 @@
 //! every input. No database, no server, no I/O: this crate also builds for `wasm32-unknown-unknown`
 //! so that the browser validates exactly as the server does.
 
+pub mod calendar;
 pub mod citizen;
 pub mod error;
 pub mod i18n;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod report;
 pub mod review;
 pub mod validate;
+pub mod workflow;
 
 pub use error::{ApiError, ErrorCode, FieldCode, FieldError, Msg};
 pub use i18n::Lang;
