@@ -58,7 +58,8 @@ function binary() {
   return bin;
 }
 
-/** Starts the server with one administrator account; resolves once it answers /readyz. */
+/** Starts the server with one administrator account; resolves once it answers /readyz and
+ * serves its compressed bundles. */
 export async function startServer() {
   const db = freshDatabase();
   const port = await freePort();
@@ -88,6 +89,14 @@ export async function startServer() {
     }
     if (i > 300) throw new Error(`server did not become ready: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+  // The first start after a build compresses the bundles (brotli's best level, tens of seconds
+  // on a busy 2-core machine; later starts read them from pkg/.compressed). Wait for that
+  // here, once, rather than inside a test's hydration timeout.
+  for (const name of ["minhbach_citizen", "minhbach_report", "minhbach_staff"]) {
+    const res = await fetch(`${base}/pkg/${name}_bg.wasm`, { headers: { "accept-encoding": "br" } });
+    if (!res.ok) throw new Error(`${name}_bg.wasm: ${res.status}; run .ci/build-site`);
+    await res.arrayBuffer();
   }
   return {
     base,
