@@ -270,13 +270,15 @@ pub fn rating_detail(input: &RatingDetail) -> Result<RatingDetail, ApiError> {
         .filter(|s| !s.is_empty())
         .map(|s| c.id("staff_id", s));
     check_sipas(&mut c, &input.sipas);
-    let comment = optional_text(
-        &mut c,
+    // A comment comes from a textarea: its line breaks are kept.
+    let comment = Some(c.multiline(
         "comment",
         ("ý kiến", "comment"),
-        &input.comment,
+        input.comment.as_deref().unwrap_or(""),
+        0,
         COMMENT_MAX,
-    );
+    ))
+    .filter(|v| !v.is_empty());
     let dossier_code = optional_text(
         &mut c,
         "dossier_code",

@@ -182,7 +182,7 @@ pub fn check_addition(input: &CitizenAddition, photos: usize) -> Result<CitizenA
     let text = if text.is_empty() && photos > 0 {
         text
     } else {
-        c.text(
+        c.multiline(
             "text",
             ("nội dung bổ sung", "added information"),
             &input.text,
@@ -272,7 +272,7 @@ pub fn new_report(input: &NewReport) -> Result<NewReport, ApiError> {
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(|s| c.id("staff_id", s));
-    let description = c.text(
+    let description = c.multiline(
         "description",
         ("nội dung sự việc", "description"),
         &input.description,
@@ -500,6 +500,20 @@ mod tests {
         assert_eq!(r.category, ReportCategory::AskingMoney);
         assert_eq!(r.staff_id, None);
         assert_eq!(r.description, "Cán bộ đòi tiền");
+        // A textarea's lines (CRLF from a browser) are kept; other control characters are not.
+        let mut lines = fields.clone();
+        lines[4] = f(
+            "description",
+            "Sáng 23/11:\r\n- cán bộ đòi 300.000 đồng\r\n\t- không có biên lai",
+        );
+        lines[9] = f("idempotency_key", "khoa-gui-0123456789");
+        let r = new_report(&report_from_form(&lines).unwrap()).unwrap();
+        assert_eq!(
+            r.description,
+            "Sáng 23/11:\n- cán bộ đòi 300.000 đồng\n\t- không có biên lai"
+        );
+        lines[4] = f("description", "Cán bộ đòi tiền \u{7} ở quầy số 3");
+        assert!(new_report(&report_from_form(&lines).unwrap()).is_err());
         let who = r.reporter.unwrap();
         assert!(who.consent);
         assert_eq!(who.email, None);

@@ -80,6 +80,26 @@ impl Checker {
         v
     }
 
+    /// Free text of several lines (a report's description, a comment): like `text`, but the
+    /// line breaks and tabs a textarea sends are allowed. CRLF and CR become LF.
+    pub fn multiline(
+        &mut self,
+        field: &str,
+        label: (&str, &str),
+        value: &str,
+        min: usize,
+        max: usize,
+    ) -> String {
+        let lines = value.replace("\r\n", "\n").replace('\r', "\n");
+        // Checked as one line (same length), so every other control character is still refused.
+        let one_line: String = lines
+            .chars()
+            .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+            .collect();
+        self.text(field, label, &one_line, min, max);
+        clean(&lines)
+    }
+
     /// Text restricted to a character set (codes, usernames, badge numbers).
     pub fn code(
         &mut self,

@@ -353,11 +353,11 @@ fn role_label(role: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// The status in the citizen's words, from the one state machine in `shared`.
 pub fn status_label(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "received" => lang.pick("Đã tiếp nhận", "Received"),
-        _ => lang.pick("Đang xử lý", "In progress"),
-    }
+    shared::workflow::ReportStatus::parse(status)
+        .map(|s| s.label(lang))
+        .unwrap_or_else(|| lang.pick("Đang xử lý", "In progress"))
 }
 
 /// What a tracking code shows: status, timeline, public replies; and a form to add text or
