@@ -4,7 +4,7 @@
 //! connection, or a tab that is closed mid-upload, loses nothing. Without JavaScript the
 //! page's plain multipart form post does the same job, minus the shrinking.
 
-use idb::{Database, KeyPath, ObjectStore, TransactionMode};
+use idb::{Database, KeyPath, ObjectStore, Transaction, TransactionMode};
 use js_sys::{Array, Object, Promise, Reflect};
 use shared::report::{ReportReceipt, MAX_PHOTOS};
 use shared::{ApiError, ErrorCode, Lang};
@@ -284,12 +284,16 @@ pub mod drafts {
             .map_err(js_err)
     }
 
-    pub async fn save(draft: &Draft) -> Result<(), JsValue> {
+    /// The drafts' store, in a transaction of its own.
+    async fn store(mode: TransactionMode) -> Result<(Database, Transaction, ObjectStore), JsValue> {
         let db = open().await?;
-        let tx = db
-            .transaction(&[STORE], TransactionMode::ReadWrite)
-            .map_err(js_err)?;
+        let tx = db.transaction(&[STORE], mode).map_err(js_err)?;
         let store = tx.object_store(STORE).map_err(js_err)?;
+        Ok((db, tx, store))
+    }
+
+    pub async fn save(draft: &Draft) -> Result<(), JsValue> {
+        let (db, tx, store) = store(TransactionMode::ReadWrite).await?;
         store
             .put(&draft.to_js()?, None)
             .map_err(js_err)?
@@ -302,11 +306,7 @@ pub mod drafts {
     }
 
     pub async fn all() -> Result<Vec<Draft>, JsValue> {
-        let db = open().await?;
-        let tx = db
-            .transaction(&[STORE], TransactionMode::ReadOnly)
-            .map_err(js_err)?;
-        let store = tx.object_store(STORE).map_err(js_err)?;
+        let (db, _tx, store) = store(TransactionMode::ReadOnly).await?;
         let rows = store
             .get_all(None, None)
             .map_err(js_err)?
@@ -317,11 +317,7 @@ pub mod drafts {
     }
 
     pub async fn remove(key: &str) -> Result<(), JsValue> {
-        let db = open().await?;
-        let tx = db
-            .transaction(&[STORE], TransactionMode::ReadWrite)
-            .map_err(js_err)?;
-        let store = tx.object_store(STORE).map_err(js_err)?;
+        let (db, tx, store) = store(TransactionMode::ReadWrite).await?;
         store
             .delete(JsValue::from_str(key))
             .map_err(js_err)?

@@ -107,7 +107,7 @@ async fn read_field(
 /// Reads a multipart body: `photos` parts (empty ones, a form's unused file inputs, are
 /// skipped) and every other part as text. Used by the API (whose text part is JSON) and by
 /// the pages' plain form posts alike.
-pub async fn read_multipart(
+async fn read_multipart(
     mut form: actix_multipart::Multipart,
     max_photo_bytes: usize,
 ) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), ApiError> {
@@ -168,16 +168,24 @@ fn json_part<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Reads a multipart report: a `report` part (JSON) and `photos` parts.
-pub async fn read_report_upload(
+/// A citizen's multipart upload (a report or an addition, from the API or a form), read only
+/// if the sender's network is within its limit. The network is kept in memory only: it is
+/// never stored with a report.
+async fn citizen_upload(
+    state: &AppState,
+    req: &HttpRequest,
     form: actix_multipart::Multipart,
-    max_photo_bytes: usize,
-) -> Result<ReportUpload, ApiError> {
-    let (fields, photos) = read_multipart(form, max_photo_bytes).await?;
-    Ok(ReportUpload {
-        report: json_part(&fields, "report")?,
-        photos,
-    })
+) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), ApiError> {
+    let network = client_address(req, state.config.trust_proxy);
+    if state
+        .citizen_limits
+        .per_network
+        .check_key(&network)
+        .is_err()
+    {
+        return Err(ApiError::new(ErrorCode::RateLimited));
+    }
+    read_multipart(form, state.config.max_photo_bytes).await
 }
 
 /// The secret of an anonymous report, derived from its idempotency key with a server key:
@@ -325,17 +333,11 @@ async fn post_report(
     req: HttpRequest,
     form: actix_multipart::Multipart,
 ) -> AppResult<HttpResponse> {
-    // In memory only: the network is never stored with a report.
-    let network = client_address(&req, state.config.trust_proxy);
-    if state
-        .citizen_limits
-        .per_network
-        .check_key(&network)
-        .is_err()
-    {
-        return Err(AppError::code(ErrorCode::RateLimited));
-    }
-    let upload = read_report_upload(form, state.config.max_photo_bytes).await?;
+    let (fields, photos) = citizen_upload(&state, &req, form).await?;
+    let upload = ReportUpload {
+        report: json_part(&fields, "report")?,
+        photos,
+    };
     let receipt = submit_report(&state, upload).await?;
     Ok(HttpResponse::Ok().json(receipt))
 }
@@ -422,16 +424,7 @@ async fn post_addition(
     req: HttpRequest,
     form: actix_multipart::Multipart,
 ) -> AppResult<web::Json<ReportView>> {
-    let network = client_address(&req, state.config.trust_proxy);
-    if state
-        .citizen_limits
-        .per_network
-        .check_key(&network)
-        .is_err()
-    {
-        return Err(AppError::code(ErrorCode::RateLimited));
-    }
-    let (fields, photos) = read_multipart(form, state.config.max_photo_bytes).await?;
+    let (fields, photos) = citizen_upload(&state, &req, form).await?;
     let input: CitizenAddition = json_part(&fields, "addition")?;
     Ok(web::Json(add_to_report(&state, input, photos).await?))
 }
@@ -443,16 +436,7 @@ async fn addition_form(
     form: actix_multipart::Multipart,
 ) -> HttpResponse {
     let lang = lang_of(&req);
-    let network = client_address(&req, state.config.trust_proxy);
-    if state
-        .citizen_limits
-        .per_network
-        .check_key(&network)
-        .is_err()
-    {
-        return refusal_page(lang, ApiError::new(ErrorCode::RateLimited), true);
-    }
-    let (fields, photos) = match read_multipart(form, state.config.max_photo_bytes).await {
+    let (fields, photos) = match citizen_upload(&state, &req, form).await {
         Ok(read) => read,
         Err(e) => return refusal_page(lang, e, true),
     };
@@ -516,16 +500,7 @@ async fn report_form(
     form: actix_multipart::Multipart,
 ) -> HttpResponse {
     let lang = lang_of(&req);
-    let network = client_address(&req, state.config.trust_proxy);
-    if state
-        .citizen_limits
-        .per_network
-        .check_key(&network)
-        .is_err()
-    {
-        return refusal_page(lang, ApiError::new(ErrorCode::RateLimited), true);
-    }
-    let (fields, photos) = match read_multipart(form, state.config.max_photo_bytes).await {
+    let (fields, photos) = match citizen_upload(&state, &req, form).await {
         Ok(read) => read,
         Err(e) => return refusal_page(lang, e, true),
     };

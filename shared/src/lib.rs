@@ -3,6 +3,10 @@
 //! every input. No database, no server, no I/O: this crate also builds for `wasm32-unknown-unknown`
 //! so that the browser validates exactly as the server does.
 
+// First: its macro is used by the modules below.
+#[macro_use]
+mod labels;
+
 pub mod calendar;
 pub mod citizen;
 pub mod error;

@@ -4,37 +4,11 @@
 use crate::citizen::check_idempotency_key;
 use crate::error::ApiError;
 use crate::validate::Checker;
-use crate::{FieldCode, Lang};
+use crate::FieldCode;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
-
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $vi:literal, $en:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant,)+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code,)+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|x| x.as_str() == s)
-            }
-
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $($name::$variant => lang.pick($vi, $en),)+ }
-            }
-        }
-    };
-}
 
 labelled_enum! {
     /// The kinds the law distinguishes; each has its own deadlines.

@@ -12,37 +12,14 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "openapi")]
 use utoipa::{IntoParams, ToSchema};
 
-/// What a reviewer decided about a flagged rating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewOutcome {
-    /// Tính vào số liệu: a genuine rating, published with the others.
-    Counted,
-    /// Loại bỏ: ballot stuffing or a mistake, never published.
-    Rejected,
-}
-
-impl ReviewOutcome {
-    pub const ALL: [ReviewOutcome; 2] = [ReviewOutcome::Counted, ReviewOutcome::Rejected];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReviewOutcome::Counted => "counted",
-            ReviewOutcome::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ReviewOutcome> {
-        ReviewOutcome::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    /// The words of the button that decides it.
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            ReviewOutcome::Counted => lang.pick("Tính vào số liệu", "Count"),
-            ReviewOutcome::Rejected => lang.pick("Loại bỏ", "Reject"),
-        }
+labelled_enum! {
+    /// What a reviewer decided about a flagged rating; the label is the words of the button
+    /// that decides it.
+    ReviewOutcome {
+        /// Tính vào số liệu: a genuine rating, published with the others.
+        Counted = "counted", "Tính vào số liệu", "Count";
+        /// Loại bỏ: ballot stuffing or a mistake, never published.
+        Rejected = "rejected", "Loại bỏ", "Reject";
     }
 }
 
@@ -235,7 +212,7 @@ mod tests {
 
     #[test]
     fn outcomes_round_trip() {
-        for o in ReviewOutcome::ALL {
+        for &o in ReviewOutcome::ALL {
             assert_eq!(ReviewOutcome::parse(o.as_str()), Some(o));
         }
         assert_eq!(ReviewOutcome::parse("maybe"), None);
