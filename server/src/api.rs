@@ -3,11 +3,13 @@
 
 use crate::auth::{client_address, Actor};
 use crate::error::{json_config, path_config, query_config, AppError, AppResult};
-use crate::services::{accounts, auth as auth_svc, counters, import, ratings, staff, units};
+use crate::services::{accounts, auth as auth_svc, cases, counters, import, ratings, staff, units};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use shared::case::{CaseDeadline, CaseDetail, CaseEvent, CaseQuery, CaseSummary};
 use shared::model::*;
 use shared::review::{FlaggedQuery, FlaggedRating, ReviewReceipt, ReviewRequest};
+use shared::workflow::{Action, ActionKind, Actor as CaseActor, ReportStatus};
 use shared::{ApiError, ErrorCode};
 use utoipa::OpenApi;
 
@@ -94,6 +96,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/accounts/{id}", web::patch().to(update_account))
             .route("/ratings/flagged", web::get().to(list_flagged_ratings))
             .route("/ratings/review", web::post().to(review_ratings))
+            .route("/cases", web::get().to(list_cases))
+            .route("/cases/{id}", web::get().to(get_case))
+            .route("/cases/{id}/actions", web::post().to(act_on_case))
             .route("/import/units", web::post().to(import_units))
             .route("/import/staff", web::post().to(import_staff))
             .default_service(web::to(|| async {
@@ -116,11 +121,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_staff, create_staff, get_staff, update_staff, get_staff_photo, put_staff_photo,
         list_accounts, create_account, get_account, update_account,
         list_flagged_ratings, review_ratings,
+        list_cases, get_case, act_on_case,
         import_units, import_staff,
         crate::startup::healthz, crate::startup::readyz,
     ),
     components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health,
-        FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome)),
+        FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome,
+        CaseSummary, CaseDetail, CaseEvent, CaseDeadline, Action, ActionKind, CaseActor, ReportStatus,
+        shared::calendar::Stage, shared::calendar::DeadlineState)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Đăng nhập / Sign-in"),
@@ -128,6 +136,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "counters", description = "Quầy / Counters"),
         (name = "staff", description = "Cán bộ / Staff"),
         (name = "accounts", description = "Tài khoản / Accounts"),
+        (name = "cases", description = "Xử lý phản ánh / Case handling"),
         (name = "rating-review", description = "Xem xét đánh giá bị gắn cờ / Review of flagged ratings"),
         (name = "import", description = "Nhập CSV / CSV import"),
         (name = "health", description = "Giám sát / Health"),
@@ -512,6 +521,47 @@ async fn review_ratings(
 ) -> AppResult<Json<ReviewReceipt>> {
     let body = body.into_inner();
     with_db!(state, actor, |c| ratings::review(c, &actor, &body))
+}
+
+/// The inbox: cases of the reader's units (an officer: those assigned to them), most urgent
+/// first, each with its deadline clock.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<CaseSummary>), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+async fn list_cases(
+    state: State,
+    actor: Actor,
+    q: web::Query<CaseQuery>,
+) -> AppResult<Json<Page<CaseSummary>>> {
+    let q = q.into_inner();
+    with_db!(state, actor, |c| cases::inbox(c, &actor, &q))
+}
+
+/// A case with its whole timeline and the actions the reader may take. The first reading by
+/// the handling side is recorded, and the citizen sees that it was read (by role).
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn get_case(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+) -> AppResult<Json<CaseDetail>> {
+    let id = id.into_inner();
+    with_db!(state, actor, |c| cases::detail(c, &actor, &id))
+}
+
+/// Takes an action on a case (`{"action": "accept"}`, `{"action": "decline", "reason":
+/// "…"}`, …). An action the state machine does not allow now is refused (409; 403 for an
+/// action this role never takes) and changes nothing.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", params(("id" = String, Path)), request_body = Action, security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+async fn act_on_case(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+    body: JsonBody<Action>,
+) -> AppResult<Json<CaseDetail>> {
+    let (id, action) = (id.into_inner(), body.into_inner());
+    with_db!(state, actor, |c| cases::act(c, &actor, &id, &action))
 }
 
 /// Reads a raw body of at most `limit` bytes, refusing a larger one with the API's error shape.

@@ -38,21 +38,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(api("/api/v1/reports").route(web::post().to(post_report)))
         .service(api("/api/v1/reports/track").route(web::post().to(track)))
         .service(api("/api/v1/reports/track/add").route(web::post().to(post_addition)))
+        .service(api("/api/v1/reports/track/action").route(web::post().to(post_citizen_action)))
         // `route`: a GET of these paths falls through to the form pages.
         .route("/report", web::post().to(report_form))
         .route("/track", web::post().to(track_form))
-        .route("/track/add", web::post().to(addition_form));
+        .route("/track/add", web::post().to(addition_form))
+        .route("/track/action", web::post().to(citizen_action_form));
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(post_report, track, post_addition),
+    paths(post_report, track, post_addition, post_citizen_action),
     components(schemas(
         NewReport,
         ReportReceipt,
         ReportView,
         TrackRequest,
         shared::report::CitizenAddition,
+        shared::case::CitizenActionRequest,
         shared::report::ReportKind,
         shared::report::ReportCategory,
         shared::report::Reporter,
@@ -217,6 +220,12 @@ async fn process_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> AppResult<Ve
     let mut photos = Vec::with_capacity(uploads.len());
     for (i, bytes) in uploads.into_iter().enumerate() {
         let limit = limit.clone();
+        // Held until this photo is done; never closed, so `acquire` cannot fail.
+        let _permit = state
+            .photo_decodes
+            .acquire()
+            .await
+            .map_err(|_| processing_failed())?;
         let processed =
             tokio::task::spawn_blocking(move || crate::photo::process_report_photo(&bytes, &limit))
                 .await
@@ -454,6 +463,100 @@ async fn addition_form(
     };
     match add_to_report(&state, input, photos).await {
         Ok(view) => tracking_page(lang, view, true),
+        Err(AppError(e)) => refusal_page(lang, e, true),
+    }
+}
+
+/// A citizen's action from the tracking page (the answer satisfied them or not; reopen or
+/// appeal once; withdraw), checked by the one state machine as the actor `Citizen`.
+async fn citizen_action(
+    state: &AppState,
+    access: &str,
+    action: shared::workflow::Action,
+) -> AppResult<ReportView> {
+    let report_id = report_by_access(state, access, crate::db::now_ms())?;
+    // Information and photos come through their own form (`/track/add`).
+    if !shared::case::CITIZEN_PAGE_ACTIONS.contains(&action.kind()) {
+        return Err(AppError(
+            shared::workflow::TransitionError::ActorNotAllowed {
+                action: action.kind(),
+                actor: shared::workflow::Actor::Citizen,
+            }
+            .into(),
+        ));
+    }
+    let rid = report_id.clone();
+    state
+        .db
+        .run(move |c| {
+            crate::services::cases::apply(
+                c,
+                &rid,
+                crate::services::cases::Who::Citizen,
+                &action,
+                None,
+            )
+        })
+        .await?;
+    opened_view(state, report_id).await
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/track/action", tag = "citizen", request_body = shared::case::CitizenActionRequest,
+    responses((status = 200, body = ReportView), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 409, body = ApiError)))]
+async fn post_citizen_action(
+    state: web::Data<AppState>,
+    body: JsonBody<shared::case::CitizenActionRequest>,
+) -> AppResult<web::Json<ReportView>> {
+    let body = body.into_inner();
+    Ok(web::Json(
+        citizen_action(&state, &body.access, body.action).await?,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct CitizenActionForm {
+    #[serde(default)]
+    access: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    satisfied: Option<String>,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// The tracking page's buttons without JavaScript: the report again, as it now stands.
+async fn citizen_action_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<CitizenActionForm>,
+) -> HttpResponse {
+    use shared::workflow::Action;
+    let lang = lang_of(&req);
+    let form = form.into_inner();
+    let opt = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+    let action = match form.action.as_str() {
+        "citizen_feedback" => Action::CitizenFeedback {
+            satisfied: form.satisfied.as_deref() == Some("true"),
+            comment: opt(form.comment),
+        },
+        "reopen" => Action::Reopen {
+            reason: form.reason,
+        },
+        "appeal" => Action::Appeal {
+            reason: form.reason,
+        },
+        "withdraw" => Action::Withdraw {
+            reason: opt(form.reason),
+        },
+        _ => {
+            return refusal_page(lang, ApiError::new(ErrorCode::MalformedRequest), true);
+        }
+    };
+    match citizen_action(&state, &form.access, action).await {
+        Ok(view) => tracking_page(lang, view, false),
         Err(AppError(e)) => refusal_page(lang, e, true),
     }
 }

@@ -144,6 +144,10 @@ diesel::table! {
         idempotency_key -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        assigned_account_id -> Nullable<Text>,
+        deadline_stage -> Nullable<Text>,
+        due_on -> Nullable<Text>,
+        opened_at -> Nullable<BigInt>,
     }
 }
 
@@ -172,6 +176,10 @@ diesel::table! {
         body -> Text,
         created_at -> BigInt,
         idempotency_key -> Nullable<Text>,
+        actor_account_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
     }
 }
 

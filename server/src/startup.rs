@@ -32,6 +32,14 @@ impl Application {
         let applied = tokio::task::spawn_blocking(move || migrator.migrate()).await??;
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
+            // Reports received before deadlines were stored get theirs now.
+            let filled = db
+                .run(crate::services::cases::backfill_deadlines)
+                .await
+                .map_err(|e| anyhow::anyhow!("storing the deadlines of open cases: {}", e.0))?;
+            if filled > 0 {
+                tracing::info!(filled, "deadlines stored for open cases");
+            }
         }
         let secret = match &config.jwt_secret {
             Some(s) if s.len() >= 32 => s.clone(),
@@ -76,6 +84,9 @@ impl Application {
             login_limits: LoginLimits::new(&config),
             citizen_limits: CitizenLimits::new(&config),
             pseudonym_key: pseudonym_key.into_bytes(),
+            photo_decodes: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
             db,
             config,
         }));

@@ -74,6 +74,9 @@ pub struct AppStateInner {
     pub rating_writer: crate::rating_writer::RatingWriter,
     /// Tracking look-ups per network, against guessing.
     pub track_limits: DefaultKeyedRateLimiter<String>,
+    /// Photos decoded at once. A 12 MP photo takes about 50 MB while it is decoded, so forty
+    /// citizens uploading together must queue rather than take the server's memory.
+    pub photo_decodes: tokio::sync::Semaphore,
 }
 
 /// Cheap to clone; shared by every worker.

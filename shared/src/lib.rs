@@ -8,6 +8,7 @@
 mod labels;
 
 pub mod calendar;
+pub mod case;
 pub mod citizen;
 pub mod error;
 pub mod i18n;

@@ -105,11 +105,18 @@ pub struct TrackRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PublicEvent {
     pub at: i64,
-    /// received, acknowledged, opened, citizen_note, ...
+    /// `received`, `acknowledged`, `meeting_requested`, or a [`crate::workflow::ActionKind`].
     pub kind: String,
     /// Which role acted ("head", "committee"), never who.
     pub by_role: Option<String>,
     pub text: String,
+    /// The written reason of a decision (declined, forwarded, extended, reopened, …).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The status the event led to, when it changed it (a satisfied citizen's feedback closes
+    /// the case; an unsatisfied one leaves it answered).
+    #[serde(default)]
+    pub to_status: Option<String>,
 }
 
 /// What a tracking code (and secret) shows: never internal notes, never the reporter's identity.
@@ -132,6 +139,13 @@ pub struct ReportView {
     /// an hour without typing the secret again or keeping it in the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<String>,
+    /// The clock that runs now (none once answered or closed).
+    #[serde(default)]
+    pub deadline: Option<crate::case::CaseDeadline>,
+    /// What the citizen may do now from the tracking page (say whether the answer satisfied
+    /// them, reopen or appeal once, withdraw), from the one state machine.
+    #[serde(default)]
+    pub citizen_actions: Vec<crate::workflow::ActionKind>,
 }
 
 /// What a citizen adds to their report from the tracking page: more text and photos.

@@ -10,6 +10,7 @@ use rand::Rng;
 use shared::report::{
     NewReport, PublicEvent, ReportCategory, ReportKind, ReportReceipt, ReportView,
 };
+use shared::workflow::{ActionKind, Actor, TransitionRecord};
 use shared::{ApiError, ErrorCode, FieldCode};
 
 /// Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
@@ -216,19 +217,8 @@ pub fn add_citizen_info(
             return Ok(());
         }
         let rid = report_id.to_string();
-        let status: String = db_run!(conn, {
-            reports::table
-                .filter(reports::id.eq(&rid))
-                .select(reports::status)
-                .first(conn)
-        })?;
-        if status == "closed" {
-            return Err(AppError(ApiError::with_message(
-                ErrorCode::Conflict,
-                "Phản ánh này đã đóng nên không bổ sung được. Nếu chưa hài lòng, bạn có thể mở lại phản ánh.",
-                "This report is closed, so nothing can be added. If you are not satisfied, you can reopen it.",
-            )));
-        }
+        // The state machine decides whether the citizen may still add to this report.
+        let status = super::cases::check_citizen_addition(conn, &rid)?;
         let stored: i64 = db_run!(conn, {
             report_photos::table
                 .filter(report_photos::report_id.eq(&rid))
@@ -244,22 +234,18 @@ pub fn add_citizen_info(
             )));
         }
         let now = now_ms();
-        let event_id = new_id();
-        let row = (
-            report_events::id.eq(event_id.clone()),
-            report_events::report_id.eq(rid.clone()),
-            report_events::kind.eq("citizen_note"),
-            report_events::public.eq(true),
-            report_events::by_role.eq(Some("citizen")),
-            report_events::body.eq(text.to_string()),
-            report_events::created_at.eq(now),
-            report_events::idempotency_key.eq(Some(h.clone())),
-        );
-        db_run!(conn, {
-            diesel::insert_into(report_events::table)
-                .values(row.clone())
-                .execute(conn)
-        })?;
+        let record = TransitionRecord {
+            action: ActionKind::CitizenAddInfo,
+            from: status,
+            to: status,
+            actor: Actor::Citizen,
+            actor_account_id: None,
+            at: now,
+            public: true,
+            reason: None,
+            text: None,
+        };
+        let event_id = super::cases::insert_record(conn, &rid, &record, text, Some(&h))?;
         insert_photos(conn, &rid, Some(&event_id), stored as usize, photos, now)?;
         db_run!(conn, {
             diesel::update(reports::table.filter(reports::id.eq(&rid)))
@@ -349,6 +335,7 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
         if input.wants_meeting {
             insert_event(conn, &id, "meeting_requested", true, None, "", now)?;
         }
+        super::cases::store_deadline(conn, &id)?;
         Ok(ReportReceipt {
             tracking_code: grouped(&p.tracking_code),
             secret: None,
@@ -369,6 +356,15 @@ pub fn find_by_code(conn: &mut DbConn, code: &str) -> AppResult<Option<(String, 
             .optional()
     })?)
 }
+
+type PublicEventRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 type ViewRow = (
     String,
@@ -405,7 +401,7 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
             ))
             .first(conn)
     })?;
-    let events: Vec<(i64, String, Option<String>, String)> = db_run!(conn, {
+    let events: Vec<PublicEventRow> = db_run!(conn, {
         report_events::table
             .filter(report_events::report_id.eq(&rid))
             .filter(report_events::public.eq(true))
@@ -415,6 +411,8 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
                 report_events::kind,
                 report_events::by_role,
                 report_events::body,
+                report_events::reason,
+                report_events::to_status,
             ))
             .load(conn)
     })?;
@@ -427,6 +425,7 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
     })?;
     let (code, kind, category, unit_name, status, counter_name, anonymous, description, at, meet) =
         row;
+    let (deadline, citizen_actions) = super::cases::citizen_outlook(conn, report_id)?;
     Ok(ReportView {
         tracking_code: grouped(&code),
         kind: ReportKind::parse(&kind).ok_or_else(|| AppError::internal("stored report kind"))?,
@@ -442,14 +441,18 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
         wants_meeting: meet,
         timeline: events
             .into_iter()
-            .map(|(at, kind, by_role, text)| PublicEvent {
+            .map(|(at, kind, by_role, text, reason, to_status)| PublicEvent {
                 at,
                 kind,
                 by_role,
                 text,
+                reason,
+                to_status,
             })
             .collect(),
         access: None,
+        deadline,
+        citizen_actions,
     })
 }
 

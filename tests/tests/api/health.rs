@@ -46,6 +46,10 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/reports", &["post"]),
     ("/api/v1/reports/track", &["post"]),
     ("/api/v1/reports/track/add", &["post"]),
+    ("/api/v1/reports/track/action", &["post"]),
+    ("/api/v1/cases", &["get"]),
+    ("/api/v1/cases/{id}", &["get"]),
+    ("/api/v1/cases/{id}/actions", &["post"]),
     ("/api/v1/counters/{id}/qr.svg", &["get"]),
     ("/api/v1/counters/{id}/qr.png", &["get"]),
 ];
@@ -81,6 +85,9 @@ async fn openapi_document_describes_every_route() {
     assert!(security("/api/v1/staff/{id}/photo", "put"));
     assert!(security("/api/v1/ratings/flagged", "get"));
     assert!(security("/api/v1/ratings/review", "post"));
+    assert!(security("/api/v1/cases/{id}/actions", "post"));
+    assert!(!security("/api/v1/reports/track/action", "post"));
+    assert!(doc["components"]["schemas"]["CaseDetail"].is_object());
     assert!(doc["components"]["schemas"]["FlaggedRating"].is_object());
     assert!(!security("/api/v1/auth/login", "post"));
     assert!(!security("/api/v1/staff/{id}/photo", "get"));

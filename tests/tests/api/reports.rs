@@ -437,7 +437,7 @@ async fn the_citizen_adds_text_and_photos_once_per_key_from_the_tracking_answer(
     let note = after
         .timeline
         .iter()
-        .find(|e| e.kind == "citizen_note")
+        .find(|e| e.kind == "citizen_add_info")
         .expect("the addition is on the public timeline");
     assert!(note.text.contains("biên lai"));
     assert_eq!(note.by_role.as_deref(), Some("citizen"));
@@ -450,7 +450,7 @@ async fn the_citizen_adds_text_and_photos_once_per_key_from_the_tracking_answer(
         again
             .timeline
             .iter()
-            .filter(|e| e.kind == "citizen_note")
+            .filter(|e| e.kind == "citizen_add_info")
             .count(),
         1
     );
@@ -507,7 +507,7 @@ async fn an_addition_needs_a_genuine_access_and_a_good_photo() {
     assert_api_error(refused, 415, ErrorCode::UnsupportedMediaType).await;
     let all = everything_stored(&app).await;
     assert!(
-        !all.contains("citizen_note"),
+        !all.contains("citizen_add_info"),
         "a refused addition left a trace"
     );
     assert!(stored_photos(&app).await.is_empty());

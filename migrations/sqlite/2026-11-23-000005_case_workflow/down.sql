@@ -1,0 +1,11 @@
+UPDATE report_events SET kind = 'citizen_note' WHERE kind = 'citizen_add_info';
+DROP INDEX reports_unit_status_due;
+DROP INDEX reports_assigned;
+ALTER TABLE reports DROP COLUMN opened_at;
+ALTER TABLE reports DROP COLUMN due_on;
+ALTER TABLE reports DROP COLUMN deadline_stage;
+ALTER TABLE reports DROP COLUMN assigned_account_id;
+ALTER TABLE report_events DROP COLUMN to_status;
+ALTER TABLE report_events DROP COLUMN from_status;
+ALTER TABLE report_events DROP COLUMN reason;
+ALTER TABLE report_events DROP COLUMN actor_account_id;

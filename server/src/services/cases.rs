@@ -1,0 +1,797 @@
+//! Handling a case: the head's inbox, the case page, and every action on a case, checked by
+//! the one state machine in `shared::workflow` and recorded on the case's timeline in the same
+//! transaction as the new status. The citizen's actions from the tracking page come through
+//! here too, as the actor `Citizen`.
+
+use super::subtree_range;
+use crate::auth::Actor as Account;
+use crate::db::{in_transaction, new_id, now_ms, DbConn};
+use crate::db_run;
+use crate::error::{AppError, AppResult};
+use crate::schema::{accounts, counters, report_events, report_photos, reports, staff, units};
+use diesel::prelude::*;
+use shared::calendar::{Date, DeadlineRules, WorkingCalendar};
+use shared::case::{
+    CaseClock, CaseDeadline, CaseDetail, CaseEvent, CaseQuery, CaseSummary, Choice,
+    CITIZEN_PAGE_ACTIONS,
+};
+use shared::model::{Page, Role};
+use shared::report::{ReportCategory, ReportKind};
+use shared::workflow::{
+    allowed_actions, Action, ActionKind, Actor, CaseFacts, ReportStatus, TransitionRecord,
+};
+use shared::{ApiError, ErrorCode, FieldCode};
+
+/// The working-day calendar and deadline settings cases are measured against. The seeded
+/// calendar until holidays are kept in the database (issue "The answering side").
+fn calendar() -> &'static WorkingCalendar {
+    static CAL: std::sync::OnceLock<WorkingCalendar> = std::sync::OnceLock::new();
+    CAL.get_or_init(WorkingCalendar::seed)
+}
+
+fn rules() -> DeadlineRules {
+    DeadlineRules::default()
+}
+
+/// A case as stored, with what scope checks need.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: String,
+    pub tracking_code: String,
+    pub kind: ReportKind,
+    pub category: ReportCategory,
+    pub unit_id: String,
+    pub unit_path: String,
+    pub unit_name: String,
+    pub counter_name: Option<String>,
+    pub status: ReportStatus,
+    pub anonymous: bool,
+    pub wants_meeting: bool,
+    pub assigned_account_id: Option<String>,
+    pub created_at: i64,
+    /// The stored clock: its stage and due date (ISO), recomputed at every transition.
+    pub deadline_stage: Option<String>,
+    pub due_on: Option<String>,
+    pub opened_at: Option<i64>,
+}
+
+type CaseTuple = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    bool,
+    bool,
+    Option<String>,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+fn case_row(t: CaseTuple) -> AppResult<CaseRow> {
+    let (
+        id,
+        code,
+        kind,
+        category,
+        unit_id,
+        unit_path,
+        unit_name,
+        counter_name,
+        status,
+        anon,
+        meet,
+        assigned,
+        at,
+        deadline_stage,
+        due_on,
+        opened_at,
+    ) = t;
+    Ok(CaseRow {
+        kind: ReportKind::parse(&kind).ok_or_else(|| AppError::internal("stored report kind"))?,
+        category: ReportCategory::parse(&category)
+            .ok_or_else(|| AppError::internal("stored report category"))?,
+        status: ReportStatus::parse(&status)
+            .ok_or_else(|| AppError::internal("stored report status"))?,
+        id,
+        tracking_code: crate::services::reports::grouped(&code),
+        unit_id,
+        unit_path,
+        unit_name,
+        counter_name,
+        anonymous: anon,
+        wants_meeting: meet,
+        assigned_account_id: assigned,
+        created_at: at,
+        deadline_stage,
+        due_on,
+        opened_at,
+    })
+}
+
+macro_rules! case_columns {
+    () => {
+        (
+            reports::id,
+            reports::tracking_code,
+            reports::kind,
+            reports::category,
+            reports::unit_id,
+            units::path,
+            units::name,
+            counters::name.nullable(),
+            reports::status,
+            reports::anonymous,
+            reports::wants_meeting,
+            reports::assigned_account_id,
+            reports::created_at,
+            reports::deadline_stage,
+            reports::due_on,
+            reports::opened_at,
+        )
+    };
+}
+
+pub fn load_case(conn: &mut DbConn, id: &str) -> AppResult<Option<CaseRow>> {
+    let id = id.to_string();
+    let found: Option<CaseTuple> = db_run!(conn, {
+        reports::table
+            .inner_join(units::table)
+            .left_join(counters::table.on(counters::id.nullable().eq(reports::counter_id)))
+            .filter(reports::id.eq(&id))
+            .select(case_columns!())
+            .first(conn)
+            .optional()
+    })?;
+    found.map(case_row).transpose()
+}
+
+/// A timeline row: (id, at, kind, by_role, public, body, reason, from, to, account id).
+type EventTuple = (
+    String,
+    i64,
+    String,
+    Option<String>,
+    bool,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn events_of(conn: &mut DbConn, report_id: &str) -> AppResult<Vec<EventTuple>> {
+    let rid = report_id.to_string();
+    Ok(db_run!(conn, {
+        report_events::table
+            .filter(report_events::report_id.eq(&rid))
+            .order((report_events::created_at.asc(), report_events::id.asc()))
+            .select((
+                report_events::id,
+                report_events::created_at,
+                report_events::kind,
+                report_events::by_role,
+                report_events::public,
+                report_events::body,
+                report_events::reason,
+                report_events::from_status,
+                report_events::to_status,
+                report_events::actor_account_id,
+            ))
+            .load(conn)
+    })?)
+}
+
+/// What the state machine and the deadline clock need to know, read off the timeline.
+fn facts_and_clock(case: &CaseRow, events: &[EventTuple]) -> (CaseFacts, CaseClock) {
+    let mut facts = CaseFacts::with_rules(case.kind, case.anonymous, &rules());
+    let mut clock = CaseClock {
+        received: Date::from_unix_ms_vietnam(case.created_at),
+        resolve_start: None,
+        resolve_extensions: 0,
+        intake_extended: false,
+    };
+    let kind_of = |k: &str| ActionKind::parse(k);
+    for (_, at, kind, _, _, _, _, from, to, _) in events {
+        let Some(kind) = kind_of(kind) else { continue };
+        let from = from.as_deref().and_then(ReportStatus::parse);
+        let to = to.as_deref().and_then(ReportStatus::parse);
+        match kind {
+            ActionKind::FirstOpen => facts.opened = true,
+            ActionKind::Reopen | ActionKind::Appeal => facts.reopened_before = true,
+            ActionKind::CitizenFeedback => facts.feedback_given = true,
+            // A new answer (after a reopening) may be rated again.
+            ActionKind::Answer => facts.feedback_given = false,
+            ActionKind::Extend if from == Some(ReportStatus::Received) => {
+                facts.intake_extended = true;
+                clock.intake_extended = true;
+            }
+            ActionKind::Extend => {
+                facts.extensions_used += 1;
+                clock.resolve_extensions += 1;
+            }
+            _ => {}
+        }
+        if matches!(
+            to,
+            Some(ReportStatus::Accepted | ReportStatus::Escalated | ReportStatus::Reopened)
+        ) && from != to
+        {
+            clock.resolve_start = Some(Date::from_unix_ms_vietnam(*at));
+            clock.resolve_extensions = 0;
+            facts.extensions_used = 0;
+        }
+    }
+    (facts, clock)
+}
+
+fn today() -> Date {
+    Date::from_unix_ms_vietnam(now_ms())
+}
+
+/// The clock of a case as the timeline says now (for storing it).
+fn computed_deadline(case: &CaseRow, clock: &CaseClock) -> Option<CaseDeadline> {
+    CaseDeadline::compute(
+        &rules(),
+        calendar(),
+        case.kind,
+        case.anonymous,
+        case.status,
+        clock,
+        today(),
+    )
+}
+
+/// The stored clock of a case and where it stands today.
+fn stored_deadline(case: &CaseRow) -> Option<CaseDeadline> {
+    let stage = shared::calendar::Stage::parse(case.deadline_stage.as_deref()?)?;
+    let due = Date::parse(case.due_on.as_deref()?)?;
+    Some(CaseDeadline {
+        stage,
+        due: due.iso(),
+        state: rules().state(calendar(), today(), due),
+    })
+}
+
+/// Recomputes and stores the clock of a case from its timeline (inside the transaction of
+/// the change that moved it), so that the inbox sorts by due date in SQL.
+pub fn store_deadline(conn: &mut DbConn, case_id: &str) -> AppResult<()> {
+    let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
+    let events = events_of(conn, case_id)?;
+    let (_, clock) = facts_and_clock(&case, &events);
+    let opened_at = events
+        .iter()
+        .find(|e| e.2 == ActionKind::FirstOpen.as_str())
+        .map(|e| e.1);
+    let deadline = computed_deadline(&case, &clock);
+    let stage = deadline.as_ref().map(|d| d.stage.as_str());
+    let due = deadline.map(|d| d.due);
+    let rid = case_id.to_string();
+    db_run!(conn, {
+        diesel::update(reports::table.filter(reports::id.eq(&rid)))
+            .set((
+                reports::deadline_stage.eq(stage),
+                reports::due_on.eq(due.clone()),
+                reports::opened_at.eq(opened_at),
+            ))
+            .execute(conn)
+    })?;
+    Ok(())
+}
+
+/// Stores the clock of open cases that have none (reports received before clocks were
+/// stored); run at start-up, after the migrations.
+pub fn backfill_deadlines(conn: &mut DbConn) -> AppResult<usize> {
+    let open: Vec<&str> = ReportStatus::ALL
+        .iter()
+        .filter(|s| s.stage().is_some())
+        .map(|s| s.as_str())
+        .collect();
+    let ids: Vec<String> = db_run!(conn, {
+        reports::table
+            .filter(reports::due_on.is_null())
+            .filter(reports::status.eq_any(open.clone()))
+            .select(reports::id)
+            .load(conn)
+    })?;
+    for id in &ids {
+        in_transaction(conn, |conn| store_deadline(conn, id))?;
+    }
+    Ok(ids.len())
+}
+
+/// How a signed-in account acts on a case, or `None` when the case is not theirs to see.
+/// Heads and committee members act on cases of the units their account covers; an officer only
+/// on cases assigned to them; administrators configure the platform and read no case.
+pub fn role_on_case(account: &Account, case: &CaseRow) -> Option<Actor> {
+    match account.role {
+        Role::Head if account.covers(&case.unit_path) => Some(Actor::Head),
+        Role::Committee if account.covers(&case.unit_path) => Some(Actor::Committee),
+        Role::Officer if case.assigned_account_id.as_deref() == Some(&account.account_id) => {
+            Some(Actor::AssignedOfficer)
+        }
+        _ => None,
+    }
+}
+
+/// Who takes an action: a signed-in account, the citizen holding the tracking code, the
+/// system (the overdue job).
+pub enum Who<'a> {
+    Staff(&'a Account),
+    Citizen,
+    System,
+}
+
+/// Takes the lock on the case's row for the rest of the transaction: on PostgreSQL a row lock,
+/// so two heads acting at once are serialised; on SQLite the immediate transaction already
+/// holds the write lock and this is a no-op write.
+fn lock_case(conn: &mut DbConn, id: &str) -> AppResult<()> {
+    let id = id.to_string();
+    db_run!(conn, {
+        diesel::update(reports::table.filter(reports::id.eq(&id)))
+            .set(reports::updated_at.eq(reports::updated_at))
+            .execute(conn)
+    })?;
+    Ok(())
+}
+
+/// Side data an action needs checked against the database before it is recorded.
+fn check_targets(conn: &mut DbConn, case: &CaseRow, action: &Action) -> AppResult<Option<String>> {
+    match action {
+        Action::Assign { officer_id } => {
+            let oid = officer_id.trim().to_string();
+            let found: Option<(String, String, bool)> = db_run!(conn, {
+                accounts::table
+                    .inner_join(units::table)
+                    .filter(accounts::id.eq(&oid))
+                    .select((accounts::role, units::path, accounts::active))
+                    .first(conn)
+                    .optional()
+            })?;
+            match found {
+                Some((role, path, true))
+                    if role == Role::Officer.as_str() && path.starts_with(&case.unit_path) =>
+                {
+                    Ok(None)
+                }
+                _ => Err(AppError(ApiError::field(
+                    "officer_id",
+                    FieldCode::NotFound,
+                    "Không tìm thấy cán bộ này trong đơn vị xử lý phản ánh.",
+                    "This officer was not found in the unit handling the report.",
+                ))),
+            }
+        }
+        Action::Forward { to_unit_id, .. } => {
+            let uid = to_unit_id.trim().to_string();
+            let name: Option<String> = db_run!(conn, {
+                units::table
+                    .filter(units::id.eq(&uid))
+                    .filter(units::active.eq(true))
+                    .select(units::name)
+                    .first(conn)
+                    .optional()
+            })?;
+            match name {
+                Some(n) if uid != case.unit_id => Ok(Some(n)),
+                _ => Err(AppError(ApiError::field(
+                    "to_unit_id",
+                    FieldCode::NotFound,
+                    "Không tìm thấy cơ quan nhận chuyển đơn.",
+                    "The body to forward the report to was not found.",
+                ))),
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Applies an action to a case in one transaction: checks it against the state machine with
+/// the facts read off the timeline, writes the timeline event (who, when, why, public or not)
+/// and the new status together. `idempotency_hash` makes a retried citizen action a no-op.
+pub fn apply(
+    conn: &mut DbConn,
+    case_id: &str,
+    who: Who<'_>,
+    action: &Action,
+    idempotency_hash: Option<&str>,
+) -> AppResult<ReportStatus> {
+    in_transaction(conn, |conn| {
+        lock_case(conn, case_id)?;
+        let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
+        if let Some(h) = idempotency_hash {
+            let h = h.to_string();
+            let seen: i64 = db_run!(conn, {
+                report_events::table
+                    .filter(report_events::idempotency_key.eq(&h))
+                    .count()
+                    .get_result(conn)
+            })?;
+            if seen > 0 {
+                return Ok(case.status);
+            }
+        }
+        let (actor, account_id) = match who {
+            Who::Staff(account) => (
+                role_on_case(account, &case).ok_or_else(AppError::not_found)?,
+                Some(account.account_id.clone()),
+            ),
+            Who::Citizen => (Actor::Citizen, None),
+            Who::System => (Actor::System, None),
+        };
+        let events = events_of(conn, case_id)?;
+        let (facts, _) = facts_and_clock(&case, &events);
+        let now = now_ms();
+        let record = TransitionRecord::new(case.status, action, actor, &facts, account_id, now)
+            .map_err(|e| AppError(e.into()))?;
+        let target_name = check_targets(conn, &case, action)?;
+        let text = match (action, target_name) {
+            (Action::Forward { .. }, Some(unit)) => format!("Chuyển đến: {unit}"),
+            (Action::Extend { decision_no, .. }, _) => decision_no
+                .as_deref()
+                .map(|n| format!("Quyết định gia hạn số {}", shared::validate::clean(n)))
+                .unwrap_or_default(),
+            _ => record.text.clone().unwrap_or_default(),
+        };
+        insert_record(conn, case_id, &record, &text, idempotency_hash)?;
+        let rid = case_id.to_string();
+        let to = record.to.as_str();
+        let assigned = match action {
+            Action::Assign { officer_id } => Some(officer_id.trim().to_string()),
+            _ => case.assigned_account_id.clone(),
+        };
+        db_run!(conn, {
+            diesel::update(reports::table.filter(reports::id.eq(&rid)))
+                .set((
+                    reports::status.eq(to),
+                    reports::assigned_account_id.eq(assigned.clone()),
+                    reports::updated_at.eq(now),
+                ))
+                .execute(conn)
+        })?;
+        store_deadline(conn, case_id)?;
+        Ok(record.to)
+    })
+}
+
+/// Writes one timeline event from a checked transition record; returns its id.
+pub fn insert_record(
+    conn: &mut DbConn,
+    report_id: &str,
+    record: &TransitionRecord,
+    body: &str,
+    idempotency_hash: Option<&str>,
+) -> AppResult<String> {
+    let id = new_id();
+    let row = (
+        report_events::id.eq(id.clone()),
+        report_events::report_id.eq(report_id.to_string()),
+        report_events::kind.eq(record.action.as_str()),
+        report_events::public.eq(record.public),
+        report_events::by_role.eq(Some(record.actor.as_str())),
+        report_events::body.eq(body.to_string()),
+        report_events::created_at.eq(record.at),
+        report_events::idempotency_key.eq(idempotency_hash.map(str::to_string)),
+        report_events::actor_account_id.eq(record.actor_account_id.clone()),
+        report_events::reason.eq(record.reason.clone()),
+        report_events::from_status.eq(Some(record.from.as_str())),
+        report_events::to_status.eq(Some(record.to.as_str())),
+    );
+    db_run!(conn, {
+        diesel::insert_into(report_events::table)
+            .values(row.clone())
+            .execute(conn)
+    })?;
+    Ok(id)
+}
+
+/// The deadline and the citizen's possible actions (adding information included), for the
+/// tracking page.
+pub fn citizen_outlook(
+    conn: &mut DbConn,
+    report_id: &str,
+) -> AppResult<(Option<CaseDeadline>, Vec<ActionKind>)> {
+    let case = load_case(conn, report_id)?.ok_or_else(AppError::not_found)?;
+    let events = events_of(conn, report_id)?;
+    let (facts, _) = facts_and_clock(&case, &events);
+    let actions = allowed_actions(case.status, Actor::Citizen, &facts)
+        .into_iter()
+        .filter(|a| CITIZEN_PAGE_ACTIONS.contains(a) || *a == ActionKind::CitizenAddInfo)
+        .collect();
+    Ok((stored_deadline(&case), actions))
+}
+
+/// Checks that the citizen may add information now (the state machine's `citizen_add_info`)
+/// and returns the case's status.
+pub fn check_citizen_addition(conn: &mut DbConn, report_id: &str) -> AppResult<ReportStatus> {
+    let case = load_case(conn, report_id)?.ok_or_else(AppError::not_found)?;
+    let events = events_of(conn, report_id)?;
+    let (facts, _) = facts_and_clock(&case, &events);
+    if case.status == ReportStatus::Closed {
+        return Err(AppError(ApiError::with_message(
+            ErrorCode::Conflict,
+            "Phản ánh này đã đóng nên không bổ sung được. Nếu chưa hài lòng, bạn có thể mở lại phản ánh.",
+            "This report is closed, so nothing can be added. If you are not satisfied, you can reopen it.",
+        )));
+    }
+    shared::workflow::check(
+        case.status,
+        ActionKind::CitizenAddInfo,
+        Actor::Citizen,
+        &facts,
+    )
+    .map_err(|e| AppError(e.into()))?;
+    Ok(case.status)
+}
+
+fn summary(case: &CaseRow) -> CaseSummary {
+    CaseSummary {
+        id: case.id.clone(),
+        tracking_code: case.tracking_code.clone(),
+        kind: case.kind,
+        category: case.category,
+        unit_name: case.unit_name.clone(),
+        counter_name: case.counter_name.clone(),
+        status: case.status,
+        anonymous: case.anonymous,
+        wants_meeting: case.wants_meeting,
+        created_at: case.created_at,
+        deadline: stored_deadline(case),
+        unread: case.opened_at.is_none(),
+    }
+}
+
+/// The inbox: the cases of the reader's units (an officer: those assigned to them), most
+/// urgent first — overdue, then by due date, then the newest without a clock.
+pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<Page<CaseSummary>> {
+    if !matches!(account.role, Role::Head | Role::Committee | Role::Officer) {
+        return Err(AppError::forbidden());
+    }
+    let root = match &q.unit_id {
+        Some(id) if !id.is_empty() => super::units::visible(conn, account, id)?.path,
+        _ => account.scope_path.clone(),
+    };
+    let range = subtree_range(&root);
+    let status_filter: Option<Vec<&'static str>> = match q.status.as_deref().unwrap_or("open") {
+        "all" => None,
+        "open" => Some(
+            ReportStatus::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.as_str())
+                .collect(),
+        ),
+        other => Some(vec![ReportStatus::parse(other)
+            .ok_or_else(|| {
+                AppError(ApiError::field(
+                    "status",
+                    FieldCode::InvalidValue,
+                    "Trạng thái không hợp lệ.",
+                    "Unknown status.",
+                ))
+            })?
+            .as_str()]),
+    };
+    let officer = (account.role == Role::Officer).then(|| account.account_id.clone());
+    let lq = shared::model::ListQuery {
+        page: q.page,
+        per_page: q.per_page,
+        ..Default::default()
+    };
+    let (limit, skip) = (lq.per_page() as i64, super::offset(&lq));
+    let q = q.clone();
+    let (rows, total): (Vec<CaseTuple>, i64) = db_run!(conn, {
+        let build = || {
+            let mut query = reports::table
+                .inner_join(units::table)
+                .left_join(counters::table.on(counters::id.nullable().eq(reports::counter_id)))
+                .into_boxed();
+            if let Some((lo, hi)) = &range {
+                query = query.filter(units::path.ge(lo.clone()).and(units::path.lt(hi.clone())));
+            }
+            if let Some(statuses) = &status_filter {
+                query = query.filter(reports::status.eq_any(statuses.clone()));
+            }
+            if let Some(me) = &officer {
+                query = query.filter(reports::assigned_account_id.eq(me.clone()));
+            }
+            if let Some(kind) = q.kind {
+                query = query.filter(reports::kind.eq(kind.as_str()));
+            }
+            if let Some(category) = q.category {
+                query = query.filter(reports::category.eq(category.as_str()));
+            }
+            if let Some(counter) = q.counter_id.clone().filter(|c| !c.is_empty()) {
+                query = query.filter(reports::counter_id.eq(counter));
+            }
+            if let Some(officer) = q.staff_id.clone().filter(|s| !s.is_empty()) {
+                query = query.filter(reports::staff_id.eq(officer));
+            }
+            query
+        };
+        let total: i64 = build().count().get_result(conn)?;
+        // Most urgent first: the earliest due date (overdue ones are the earliest), then the
+        // cases without a clock, newest first.
+        let rows = build()
+            .select(case_columns!())
+            .order((
+                reports::due_on.is_null().asc(),
+                reports::due_on.asc(),
+                reports::created_at.desc(),
+            ))
+            .limit(limit)
+            .offset(skip)
+            .load(conn)?;
+        Ok::<_, diesel::result::Error>((rows, total))
+    })?;
+    let items = rows
+        .into_iter()
+        .map(|row| case_row(row).map(|case| summary(&case)))
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(super::page_of(items, total, &lq))
+}
+
+/// The case page. The first time the handling side opens a case, the citizen's timeline says
+/// so ("đã xem", by role, never by name).
+pub fn detail(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDetail> {
+    let case = load_case(conn, id)?.ok_or_else(AppError::not_found)?;
+    let role = role_on_case(account, &case).ok_or_else(AppError::not_found)?;
+    let events = events_of(conn, id)?;
+    let (facts, _) = facts_and_clock(&case, &events);
+    if shared::workflow::check(case.status, ActionKind::FirstOpen, role, &facts).is_ok() {
+        match apply(conn, id, Who::Staff(account), &Action::FirstOpen, None) {
+            // Someone else opened it at the same moment: the reading is recorded once.
+            Err(AppError(e)) if e.code == ErrorCode::Conflict => {}
+            other => {
+                other?;
+            }
+        }
+    }
+    case_page(conn, account, id)
+}
+
+fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDetail> {
+    let case = load_case(conn, id)?.ok_or_else(AppError::not_found)?;
+    let role = role_on_case(account, &case).ok_or_else(AppError::not_found)?;
+    let events = events_of(conn, id)?;
+    let (facts, _) = facts_and_clock(&case, &events);
+    let rid = id.to_string();
+    let (description, occurred_at, staff_name): (String, Option<i64>, Option<String>) =
+        db_run!(conn, {
+            reports::table
+                .left_join(staff::table.on(staff::id.nullable().eq(reports::staff_id)))
+                .filter(reports::id.eq(&rid))
+                .select((
+                    reports::description,
+                    reports::occurred_at,
+                    staff::full_name.nullable(),
+                ))
+                .first(conn)
+        })?;
+    let assigned_to: Option<String> = match &case.assigned_account_id {
+        Some(aid) => {
+            let aid = aid.clone();
+            db_run!(conn, {
+                accounts::table
+                    .filter(accounts::id.eq(&aid))
+                    .select(accounts::full_name)
+                    .first(conn)
+                    .optional()
+            })?
+        }
+        None => None,
+    };
+    let photos: Vec<String> = db_run!(conn, {
+        report_photos::table
+            .filter(report_photos::report_id.eq(&rid))
+            .order(report_photos::position.asc())
+            .select(report_photos::id)
+            .load(conn)
+    })?;
+    let names: Vec<(String, String)> = {
+        let ids: Vec<String> = events.iter().filter_map(|e| e.9.clone()).collect();
+        db_run!(conn, {
+            accounts::table
+                .filter(accounts::id.eq_any(ids.clone()))
+                .select((accounts::id, accounts::full_name))
+                .load(conn)
+        })?
+    };
+    let name_of = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| names.iter().find(|(k, _)| k == id).map(|(_, n)| n.clone()))
+    };
+    let timeline = events
+        .iter()
+        .map(
+            |(_, at, kind, by_role, public, body, reason, from, to, acct)| CaseEvent {
+                at: *at,
+                kind: kind.clone(),
+                by_role: by_role.clone(),
+                by_name: name_of(acct),
+                public: *public,
+                text: body.clone(),
+                reason: reason.clone(),
+                from_status: from.as_deref().and_then(ReportStatus::parse),
+                to_status: to.as_deref().and_then(ReportStatus::parse),
+            },
+        )
+        .collect();
+    let allowed: Vec<ActionKind> = allowed_actions(case.status, role, &facts)
+        .into_iter()
+        .filter(|a| *a != ActionKind::FirstOpen)
+        .collect();
+    let officers = if allowed.contains(&ActionKind::Assign) {
+        officers_of(conn, &case.unit_path)?
+    } else {
+        Vec::new()
+    };
+    let forward_units = if allowed.contains(&ActionKind::Forward) {
+        let own = case.unit_id.clone();
+        let rows: Vec<(String, String)> = db_run!(conn, {
+            units::table
+                .filter(units::active.eq(true))
+                .filter(units::id.ne(&own))
+                .order(units::path.asc())
+                .limit(500)
+                .select((units::id, units::name))
+                .load(conn)
+        })?;
+        rows.into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(CaseDetail {
+        summary: summary(&case),
+        description,
+        occurred_at,
+        staff_name,
+        assigned_to,
+        photos,
+        timeline,
+        your_role: role,
+        allowed_actions: allowed,
+        officers,
+        forward_units,
+    })
+}
+
+/// The active officer accounts of the unit handling a case (and of its subtree).
+fn officers_of(conn: &mut DbConn, unit_path: &str) -> AppResult<Vec<Choice>> {
+    let Some((lo, hi)) = subtree_range(unit_path) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(String, String)> = db_run!(conn, {
+        accounts::table
+            .inner_join(units::table)
+            .filter(accounts::role.eq(Role::Officer.as_str()))
+            .filter(accounts::active.eq(true))
+            .filter(units::path.ge(lo.clone()).and(units::path.lt(hi.clone())))
+            .order(accounts::full_name.asc())
+            .select((accounts::id, accounts::full_name))
+            .load(conn)
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| Choice { id, name })
+        .collect())
+}
+
+/// A signed-in account's action on a case; answers with the case page as it now stands.
+pub fn act(
+    conn: &mut DbConn,
+    account: &Account,
+    id: &str,
+    action: &Action,
+) -> AppResult<CaseDetail> {
+    apply(conn, id, Who::Staff(account), action, None)?;
+    case_page(conn, account, id)
+}

@@ -1,0 +1,296 @@
+//! What the handling side sees of a case (the head's inbox and the case page), and the
+//! deadline clock of a case, computed the same way for the inbox, the case page and the
+//! citizen's tracking page.
+
+use crate::calendar::{Date, DeadlineInput, DeadlineRules, DeadlineState, Stage, WorkingCalendar};
+use crate::report::{ReportCategory, ReportKind};
+use crate::workflow::{ActionKind, Actor, ReportStatus};
+use crate::Lang;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::{IntoParams, ToSchema};
+
+/// The dates on a case's timeline its deadline depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseClock {
+    /// The day the report was received.
+    pub received: Date,
+    /// The day the resolution clock last started: acceptance, escalation or reopening.
+    pub resolve_start: Option<Date>,
+    /// Extensions of the resolution deadline since then.
+    pub resolve_extensions: u8,
+    /// A denunciation's intake period was extended (7 → 10 working days).
+    pub intake_extended: bool,
+}
+
+/// The clock that runs on a case now, and where the case stands against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseDeadline {
+    pub stage: Stage,
+    /// ISO date (yyyy-mm-dd), Vietnam time: the last day of the period.
+    pub due: String,
+    pub state: DeadlineState,
+}
+
+impl CaseDeadline {
+    /// The clock of a case in this status, or `None` when no clock runs (answered, closed,
+    /// declined, forwarded, withdrawn).
+    pub fn compute(
+        rules: &DeadlineRules,
+        cal: &WorkingCalendar,
+        kind: ReportKind,
+        anonymous: bool,
+        status: ReportStatus,
+        clock: &CaseClock,
+        today: Date,
+    ) -> Option<CaseDeadline> {
+        let stage = status.stage()?;
+        let (start, extensions) = match stage {
+            Stage::Resolve => (
+                clock.resolve_start.unwrap_or(clock.received),
+                clock.resolve_extensions,
+            ),
+            _ => (clock.received, u8::from(clock.intake_extended)),
+        };
+        let input = DeadlineInput {
+            kind,
+            anonymous,
+            stage,
+            start,
+            extensions,
+            complex: false,
+            remote: false,
+        };
+        let due = rules.due_date(cal, &input)?;
+        Some(CaseDeadline {
+            stage,
+            due: due.iso(),
+            state: rules.state(cal, today, due),
+        })
+    }
+
+    /// "Hạn: 05/12/2026 (còn 3 ngày làm việc)".
+    pub fn describe(&self, lang: Lang) -> String {
+        let due = Date::parse(&self.due)
+            .map(Date::format_vn)
+            .unwrap_or_else(|| self.due.clone());
+        format!(
+            "{} {due} ({})",
+            lang.pick("Hạn:", "Due:"),
+            self.state.label(lang)
+        )
+    }
+
+    pub fn is_overdue(&self) -> bool {
+        matches!(self.state, DeadlineState::Overdue(_))
+    }
+
+    pub fn is_near(&self) -> bool {
+        matches!(self.state, DeadlineState::Near(_))
+    }
+}
+
+/// Which cases the inbox lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema, IntoParams))]
+pub struct CaseQuery {
+    /// `open` (the default: a deadline clock runs), `all`, or one status (`answered`, …).
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    #[serde(default)]
+    pub kind: Option<ReportKind>,
+    #[serde(default)]
+    pub category: Option<ReportCategory>,
+    #[serde(default)]
+    pub counter_id: Option<String>,
+    /// The officer the report is about.
+    #[serde(default)]
+    pub staff_id: Option<String>,
+    #[serde(default)]
+    pub page: Option<u32>,
+    #[serde(default)]
+    pub per_page: Option<u32>,
+}
+
+/// One line of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseSummary {
+    pub id: String,
+    pub tracking_code: String,
+    pub kind: ReportKind,
+    pub category: ReportCategory,
+    pub unit_name: String,
+    pub counter_name: Option<String>,
+    pub status: ReportStatus,
+    pub anonymous: bool,
+    pub wants_meeting: bool,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub deadline: Option<CaseDeadline>,
+    /// The handling side has not opened it yet.
+    pub unread: bool,
+}
+
+/// One line of a case's timeline as the handling side sees it: internal notes included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseEvent {
+    pub at: i64,
+    /// An [`ActionKind`] or one of `received`, `acknowledged`, `meeting_requested`.
+    pub kind: String,
+    pub by_role: Option<String>,
+    /// The staff account's full name (the audit trail; never shown to the citizen).
+    pub by_name: Option<String>,
+    pub public: bool,
+    pub text: String,
+    pub reason: Option<String>,
+    pub from_status: Option<ReportStatus>,
+    pub to_status: Option<ReportStatus>,
+}
+
+/// The case page. The reporter's identity is not here: the committee reveals it with a
+/// recorded reason (issue "Oversight").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub description: String,
+    pub occurred_at: Option<i64>,
+    /// The officer the report is about, if the citizen named one.
+    pub staff_name: Option<String>,
+    /// The officer account the case is assigned to.
+    pub assigned_to: Option<String>,
+    pub photos: Vec<String>,
+    pub timeline: Vec<CaseEvent>,
+    /// How the reader acts on this case.
+    pub your_role: Actor,
+    /// The actions the reader may take now: the page offers only these.
+    pub allowed_actions: Vec<ActionKind>,
+    /// The officers the case may be assigned to (when "assign" is allowed).
+    #[serde(default)]
+    pub officers: Vec<Choice>,
+    /// The units the case may be forwarded to (when "forward" is allowed).
+    #[serde(default)]
+    pub forward_units: Vec<Choice>,
+}
+
+/// An option of a select: an id and what the reader sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Choice {
+    pub id: String,
+    pub name: String,
+}
+
+/// A citizen's action from the tracking page: `{"access": "...", "action": {"action":
+/// "citizen_feedback", "satisfied": false}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CitizenActionRequest {
+    /// `ReportView.access`, from opening the report with its code (and secret).
+    pub access: String,
+    pub action: crate::workflow::Action,
+}
+
+/// The actions a citizen takes from the tracking page (adding information has its own form).
+pub const CITIZEN_PAGE_ACTIONS: &[ActionKind] = &[
+    ActionKind::CitizenFeedback,
+    ActionKind::Reopen,
+    ActionKind::Appeal,
+    ActionKind::Withdraw,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Date {
+        Date::new(y, m, day).unwrap()
+    }
+
+    fn clock(received: Date) -> CaseClock {
+        CaseClock {
+            received,
+            resolve_start: None,
+            resolve_extensions: 0,
+            intake_extended: false,
+        }
+    }
+
+    #[test]
+    fn a_received_denunciation_runs_the_seven_working_day_intake_clock() {
+        let cal = WorkingCalendar::seed();
+        let rules = DeadlineRules::default();
+        // Monday 2026-11-16: 7 working days → Wednesday 2026-11-25.
+        let received = d(2026, 11, 16);
+        let dl = CaseDeadline::compute(
+            &rules,
+            &cal,
+            ReportKind::Denunciation,
+            false,
+            ReportStatus::Received,
+            &clock(received),
+            d(2026, 11, 16),
+        )
+        .unwrap();
+        assert_eq!(dl.stage, Stage::Intake);
+        assert_eq!(dl.due, "2026-11-25");
+        assert!(!dl.is_overdue());
+        let extended = CaseClock {
+            intake_extended: true,
+            ..clock(received)
+        };
+        let dl = CaseDeadline::compute(
+            &rules,
+            &cal,
+            ReportKind::Denunciation,
+            false,
+            ReportStatus::Received,
+            &extended,
+            d(2026, 11, 30),
+        )
+        .unwrap();
+        // 10 working days → Monday 2026-11-30: due today.
+        assert_eq!(dl.due, "2026-11-30");
+        assert!(dl.is_near());
+    }
+
+    #[test]
+    fn the_resolution_clock_starts_at_acceptance_and_stops_when_answered() {
+        let cal = WorkingCalendar::seed();
+        let rules = DeadlineRules::default();
+        let c = CaseClock {
+            resolve_start: Some(d(2026, 11, 2)),
+            ..clock(d(2026, 10, 26))
+        };
+        let dl = CaseDeadline::compute(
+            &rules,
+            &cal,
+            ReportKind::Feedback,
+            false,
+            ReportStatus::InProgress,
+            &c,
+            d(2026, 11, 30),
+        )
+        .unwrap();
+        assert_eq!(dl.stage, Stage::Resolve);
+        // 15 working days from Monday 2026-11-02 → Monday 2026-11-23; a week later, overdue.
+        assert_eq!(dl.due, "2026-11-23");
+        assert_eq!(dl.state, DeadlineState::Overdue(5));
+        assert!(CaseDeadline::compute(
+            &rules,
+            &cal,
+            ReportKind::Feedback,
+            false,
+            ReportStatus::Answered,
+            &c,
+            d(2026, 11, 30),
+        )
+        .is_none());
+    }
+}
