@@ -48,6 +48,21 @@ pub trait Backend: Send + Sync {
         auth: &PageAuth,
         input: shared::review::ReviewRequest,
     ) -> R<shared::review::ReviewReceipt>;
+    /// The inbox of cases: the reader's units, most urgent first.
+    async fn cases(
+        &self,
+        auth: &PageAuth,
+        q: shared::case::CaseQuery,
+    ) -> R<Page<shared::case::CaseSummary>>;
+    /// A case page (the first reading by the handling side is recorded).
+    async fn case(&self, auth: &PageAuth, id: String) -> R<shared::case::CaseDetail>;
+    /// An action on a case, checked by the state machine.
+    async fn case_action(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        action: shared::workflow::Action,
+    ) -> R<shared::case::CaseDetail>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
 }

@@ -452,3 +452,65 @@ pub async fn counter_page(token: String) -> Result<CounterPageData, FnError> {
         submission_key: uuid::Uuid::new_v4().simple().to_string(),
     })
 }
+
+#[server(prefix = "/fn", endpoint = "cases", input = Json)]
+pub async fn list_cases(
+    q: shared::case::CaseQuery,
+) -> Result<Page<shared::case::CaseSummary>, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.cases(&auth, q).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "case")]
+pub async fn get_case(id: String) -> Result<shared::case::CaseDetail, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.case(&auth, id).await.map_err(FnError)
+}
+
+/// One action on a case from its page: the button's `action` names it, the other fields are
+/// its data (a reason, a text, the officer, the unit, the decision number).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "case-action")]
+pub async fn case_action(
+    id: String,
+    action: String,
+    #[server(default)] reason: String,
+    #[server(default)] text: String,
+    #[server(default)] officer_id: String,
+    #[server(default)] to_unit_id: String,
+    #[server(default)] decision_no: String,
+) -> Result<shared::case::CaseDetail, FnError> {
+    use shared::workflow::{Action, ActionKind as K};
+    let (b, auth) = ssr::backend()?;
+    let action = match K::parse(&action) {
+        Some(K::Accept) => Action::Accept,
+        Some(K::Decline) => Action::Decline { reason },
+        Some(K::Forward) => Action::Forward { to_unit_id, reason },
+        Some(K::Assign) => Action::Assign { officer_id },
+        Some(K::Start) => Action::Start,
+        Some(K::ReplyPublic) => Action::ReplyPublic { text },
+        Some(K::NoteInternal) => Action::NoteInternal { text },
+        Some(K::Answer) => Action::Answer { text },
+        Some(K::Extend) => Action::Extend {
+            reason,
+            decision_no: opt(decision_no),
+        },
+        Some(K::Close) => Action::Close,
+        Some(K::Escalate) => Action::Escalate { reason },
+        _ => {
+            return Err(ssr::refuse(shared::ApiError::field(
+                "action",
+                shared::FieldCode::InvalidValue,
+                "Thao tác không hợp lệ.",
+                "Unknown action.",
+            )))
+        }
+    };
+    match b.case_action(&auth, id, action).await {
+        Ok(detail) => {
+            ssr::saved(None);
+            Ok(detail)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}

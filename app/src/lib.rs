@@ -120,6 +120,8 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("accounts") view=accounts::AccountsPage />
                     <Route path=path!("accounts/:id") view=accounts::AccountPage />
                     <Route path=path!("ratings") view=ratings::RatingsReviewPage />
+                    <Route path=path!("cases") view=cases::CasesPage />
+                    <Route path=path!("cases/:id") view=cases::CasePage />
                     <Route path=path!("import") view=import::ImportPage />
                 </ParentRoute>
             </Routes>

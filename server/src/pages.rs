@@ -477,6 +477,33 @@ impl Backend for PagesBackend {
             .await
             .map_err(|e| e.0)
     }
+    async fn cases(
+        &self,
+        auth: &PageAuth,
+        q: shared::case::CaseQuery,
+    ) -> Result<Page<shared::case::CaseSummary>, ApiError> {
+        self.run(auth, move |c, a| crate::services::cases::inbox(c, a, &q))
+            .await
+    }
+    async fn case(
+        &self,
+        auth: &PageAuth,
+        id: String,
+    ) -> Result<shared::case::CaseDetail, ApiError> {
+        self.run(auth, move |c, a| crate::services::cases::detail(c, a, &id))
+            .await
+    }
+    async fn case_action(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        action: shared::workflow::Action,
+    ) -> Result<shared::case::CaseDetail, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::cases::act(c, a, &id, &action)
+        })
+        .await
+    }
     async fn flagged_ratings(
         &self,
         auth: &PageAuth,

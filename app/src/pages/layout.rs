@@ -49,11 +49,18 @@ fn StaffHeader(me: Me) -> impl IntoView {
     let here = location.pathname.get_untracked();
     let is_admin = me.account.role == Role::Admin;
     let reviews_ratings = matches!(me.account.role, Role::Admin | Role::Head);
+    let handles_cases = matches!(
+        me.account.role,
+        Role::Head | Role::Committee | Role::Officer
+    );
     view! {
         <a class="skip" href="#main">{lang.pick("Bỏ qua menu", "Skip to content")}</a>
         <header class="site-header">
             <a class="brand" href="/admin">"Minh Bạch"</a>
             <nav class="site-nav" aria-label=lang.pick("Menu chính", "Main menu")>
+                {handles_cases.then(|| view! {
+                    <a href="/admin/cases">{lang.pick("Hộp thư phản ánh", "Case inbox")}</a>
+                })}
                 <a href="/admin/units">{lang.pick("Đơn vị", "Units")}</a>
                 <a href="/admin/counters">{lang.pick("Quầy", "Counters")}</a>
                 <a href="/admin/staff">{lang.pick("Cán bộ", "Staff")}</a>

@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod cases;
 pub mod citizen;
 pub mod counters;
 pub mod home;

@@ -330,27 +330,52 @@ fn ReceiptActions(receipt: ReportReceipt, lang: Lang) -> impl IntoView {
     }
 }
 
-fn event_label(kind: &str, lang: Lang) -> &'static str {
-    match kind {
-        "received" => lang.pick("Đã gửi phản ánh", "Report sent"),
-        "acknowledged" => lang.pick("Hệ thống đã tiếp nhận", "Received by the system"),
-        "meeting_requested" => lang.pick(
-            "Đề nghị gặp thủ trưởng đơn vị",
-            "Asked to meet the head of the unit",
+/// A timeline entry in the citizen's words. The entries the citizen wrote say "you"; the
+/// handling side's say what was done, by which role.
+fn event_label(e: &shared::report::PublicEvent, lang: Lang) -> &'static str {
+    use shared::workflow::ActionKind as K;
+    match e.kind.as_str() {
+        "received" => return lang.pick("Đã gửi phản ánh", "Report sent"),
+        "acknowledged" => return lang.pick("Hệ thống đã tiếp nhận", "Received by the system"),
+        "meeting_requested" => {
+            return lang.pick(
+                "Đề nghị gặp thủ trưởng đơn vị",
+                "Asked to meet the head of the unit",
+            )
+        }
+        _ => {}
+    }
+    match K::parse(&e.kind) {
+        Some(K::FirstOpen) => lang.pick("Đơn vị đã mở xem phản ánh", "Opened by the unit"),
+        Some(K::CitizenAddInfo) => lang.pick("Bạn đã bổ sung thông tin", "You added information"),
+        Some(K::CitizenFeedback) if e.to_status.as_deref() == Some("closed") => lang.pick(
+            "Bạn hài lòng với câu trả lời",
+            "You were satisfied with the answer",
         ),
-        "opened" => lang.pick("Đã được mở xem", "Opened"),
-        "citizen_note" => lang.pick("Bạn đã bổ sung thông tin", "You added information"),
-        _ => lang.pick("Cập nhật", "Update"),
+        Some(K::CitizenFeedback) => lang.pick(
+            "Bạn chưa hài lòng với câu trả lời",
+            "You were not satisfied with the answer",
+        ),
+        Some(K::Reopen) => lang.pick("Bạn đã yêu cầu mở lại", "You asked to reopen it"),
+        Some(K::Appeal) => lang.pick(
+            "Bạn đã khiếu nại, kiến nghị lên cấp trên",
+            "You appealed to the superior unit",
+        ),
+        Some(K::Withdraw) => lang.pick("Bạn đã rút đơn", "You withdrew the report"),
+        Some(k) => k.label(lang),
+        None => lang.pick("Cập nhật", "Update"),
     }
 }
 
-fn role_label(role: &str, lang: Lang) -> &'static str {
-    match role {
+/// The role that acted, never the person; `None` for the citizen's own entries.
+fn role_label(role: &str, lang: Lang) -> Option<&'static str> {
+    Some(match role {
+        "citizen" => return None,
         "head" => lang.pick("thủ trưởng đơn vị", "head of unit"),
         "committee" => lang.pick("ủy ban kiểm tra", "inspection committee"),
-        "officer" => lang.pick("cán bộ được giao", "assigned officer"),
+        "assigned_officer" | "officer" => lang.pick("cán bộ được giao", "assigned officer"),
         _ => lang.pick("hệ thống", "the system"),
-    }
+    })
 }
 
 /// The status in the citizen's words, from the one state machine in `shared`.
@@ -372,6 +397,8 @@ pub fn TrackingView(
 ) -> impl IntoView {
     let v = view_data;
     let access = v.access.clone();
+    let allowed = v.citizen_actions.clone();
+    let can = move |a: shared::workflow::ActionKind| allowed.contains(&a);
     let timeline = v
         .timeline
         .iter()
@@ -379,12 +406,17 @@ pub fn TrackingView(
             let by = e
                 .by_role
                 .as_deref()
-                .map(|r| format!(" ({})", role_label(r, lang)));
+                .and_then(|r| role_label(r, lang))
+                .map(|r| format!(" ({r})"));
+            let reason = e.reason.clone().map(|r| {
+                view! { <p>{lang.pick("Lý do: ", "Reason: ")}{r}</p> }
+            });
             view! {
                 <li>
                     <time>{datetime_vn(e.at)}</time>
-                    " · "<strong>{event_label(&e.kind, lang)}</strong>{by}
+                    " · "<strong>{event_label(e, lang)}</strong>{by}
                     {(!e.text.is_empty()).then(|| view! { <p>{e.text.clone()}</p> })}
+                    {reason}
                 </li>
             }
         })
@@ -399,6 +431,10 @@ pub fn TrackingView(
             })}
             <dl class="facts">
                 <dt>{lang.pick("Trạng thái", "Status")}</dt><dd><strong>{status_label(&v.status, lang)}</strong></dd>
+                {v.deadline.clone().map(|d| view! {
+                    <dt>{d.stage.label(lang)}</dt>
+                    <dd class:overdue=d.is_overdue()>{d.describe(lang)}</dd>
+                })}
                 <dt>{lang.pick("Đơn vị", "Unit")}</dt><dd>{v.unit_name.clone()}</dd>
                 {v.counter_name.clone().map(|c| view! { <dt>{lang.pick("Quầy", "Counter")}</dt><dd>{c}</dd> })}
                 <dt>{lang.pick("Loại", "Kind")}</dt><dd>{v.kind.label(lang)}</dd>
@@ -410,7 +446,8 @@ pub fn TrackingView(
             <ol class="timeline">{timeline}</ol>
             <h2>{lang.pick("Nội dung bạn đã gửi", "What you sent")}</h2>
             <p class="description">{v.description.clone()}</p>
-            {(access.is_some() && v.status != "closed").then(|| view! {
+            {access.clone().map(|access| view! { <CitizenActions actions=v.citizen_actions.clone() access lang /> })}
+            {(access.is_some() && can(shared::workflow::ActionKind::CitizenAddInfo)).then(|| view! {
                 <h2>{lang.pick("Bổ sung thông tin", "Add information")}</h2>
                 <form method="post" action="/track/add" enctype="multipart/form-data" class="stack addition-form">
                     <input type="hidden" name="access" value=access.clone().unwrap_or_default() />
@@ -424,6 +461,93 @@ pub fn TrackingView(
             })}
         </main>
     }
+}
+
+/// What the citizen may do about the answer, from the one state machine: say whether it
+/// satisfied them, reopen or appeal once, withdraw. Plain form posts, so they work without
+/// JavaScript; each answers with the tracking page as it now stands.
+#[component]
+fn CitizenActions(
+    actions: Vec<shared::workflow::ActionKind>,
+    access: String,
+    lang: Lang,
+) -> impl IntoView {
+    use shared::workflow::{ActionKind as K, REASON_MIN_CHARS};
+    let has = |a: K| actions.contains(&a);
+    let min = REASON_MIN_CHARS.to_string();
+    let hidden = move |action: K| {
+        view! {
+            <input type="hidden" name="access" value=access.clone() />
+            <input type="hidden" name="action" value=action.as_str() />
+        }
+    };
+    let feedback = has(K::CitizenFeedback).then(|| view! {
+        <form method="post" action="/track/action" class="stack citizen-feedback">
+            {hidden(K::CitizenFeedback)}
+            <h2>{lang.pick("Bạn có hài lòng với câu trả lời không?", "Did the answer satisfy you?")}</h2>
+            <label for="feedback-comment">{lang.pick("Ý kiến của bạn (không bắt buộc)", "Your comment (optional)")}</label>
+            <textarea id="feedback-comment" name="comment" rows="3" maxlength="2000"></textarea>
+            <div class="button-row">
+                <button type="submit" name="satisfied" value="true" class="button primary">{lang.pick("Hài lòng", "Satisfied")}</button>
+                <button type="submit" name="satisfied" value="false" class="button">{lang.pick("Chưa hài lòng", "Not satisfied")}</button>
+            </div>
+        </form>
+    });
+    let reason_form = |action: K,
+                       id: &'static str,
+                       title: (&'static str, &'static str),
+                       hint: (&'static str, &'static str),
+                       button: (&'static str, &'static str)| {
+        view! {
+            <form method="post" action="/track/action" class="stack">
+                {hidden(action)}
+                <h2>{lang.pick(title.0, title.1)}</h2>
+                <p class="hint">{lang.pick(hint.0, hint.1)}</p>
+                <label for=id>{lang.pick("Lý do", "Reason")}</label>
+                <textarea id=id name="reason" rows="3" required minlength=min.clone() maxlength="2000"></textarea>
+                <button type="submit" class="button">{lang.pick(button.0, button.1)}</button>
+            </form>
+        }
+    };
+    let reopen = has(K::Reopen).then(|| {
+        reason_form(
+            K::Reopen,
+            "reopen-reason",
+            ("Yêu cầu mở lại", "Ask to reopen"),
+            (
+                "Bạn được yêu cầu mở lại một lần nếu câu trả lời chưa giải quyết được vấn đề.",
+                "You may ask once to reopen the report if the answer did not resolve the matter.",
+            ),
+            ("Gửi yêu cầu mở lại", "Ask to reopen"),
+        )
+    });
+    let appeal = has(K::Appeal).then(|| {
+        reason_form(
+            K::Appeal,
+            "appeal-reason",
+            (
+                "Hoặc khiếu nại, kiến nghị lên cấp trên",
+                "Or appeal to the superior unit",
+            ),
+            (
+                "Thay cho mở lại: phản ánh được chuyển lên đơn vị cấp trên. Chỉ một lần.",
+                "Instead of reopening: the report goes to the superior unit. Only once.",
+            ),
+            ("Gửi lên cấp trên", "Appeal"),
+        )
+    });
+    let withdraw = has(K::Withdraw).then(|| view! {
+        <details class="withdraw">
+            <summary>{lang.pick("Rút đơn", "Withdraw the report")}</summary>
+            <form method="post" action="/track/action" class="stack">
+                {hidden(K::Withdraw)}
+                <label for="withdraw-reason">{lang.pick("Lý do (không bắt buộc)", "Reason (optional)")}</label>
+                <textarea id="withdraw-reason" name="reason" rows="2" maxlength="2000"></textarea>
+                <button type="submit" class="button">{lang.pick("Rút đơn", "Withdraw")}</button>
+            </form>
+        </details>
+    });
+    view! { {feedback} {reopen} {appeal} {withdraw} }
 }
 
 /// The tracking form: code (and secret), posted so that neither lands in a URL or a history.

@@ -1,0 +1,131 @@
+// The answering side meets the citizen's: the head of a commune opens the inbox, reads a new
+// anonymous report (the citizen's timeline then says the head read it, never who), accepts it
+// and answers; the citizen, on a 360 px phone, says the answer did not satisfy them and
+// reopens the report once. The head's part runs with the WASM app and with JavaScript off.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer,
+  launchBrowser,
+  newContext,
+  axeViolations,
+  waitForHydration,
+  signIn,
+  screenshot,
+  communeWithCounter,
+  PHONE,
+  DESKTOP,
+} from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function assertAccessible(page, what) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `axe-core found WCAG 2.1 AA problems on ${what}`);
+}
+
+/** An anonymous report at the counter, sent as the report page's client sends it. */
+async function anonymousReport(counter) {
+  const form = new FormData();
+  form.append(
+    "report",
+    JSON.stringify({
+      kind: "feedback",
+      category: "late_dossier",
+      counter_token: counter.qr_token,
+      description: "Hồ sơ cấp giấy chứng nhận của tôi quá hẹn 12 ngày mà không ai giải thích.",
+      idempotency_key: crypto.randomUUID().replaceAll("-", ""),
+    }),
+  );
+  const res = await fetch(`${server.base}/api/v1/reports`, { method: "POST", body: form });
+  assert.equal(res.status, 200, await res.clone().text());
+  return res.json();
+}
+
+async function headHandlesAndCitizenReopens({ js, tag }) {
+  const { api, commune, counter } = await communeWithCounter(server.base, tag);
+  const head = { username: `chutich.${tag.toLowerCase()}`, password: "mat-khau-chu-tich-123" };
+  const headName = `Đỗ Văn Trưởng ${tag}`;
+  await api.post("/accounts", { ...head, full_name: headName, role: "head", unit_id: commune.id });
+  const receipt = await anonymousReport(counter);
+
+  // The head: the inbox, then the case.
+  const staff = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });
+  const desk = await staff.newPage();
+  await signIn(desk, server.base, head);
+  await desk.goto(`${server.base}/admin/cases`);
+  if (js) await waitForHydration(desk);
+  const row = desk.locator("tr", { hasText: receipt.tracking_code });
+  assert.match(await row.textContent(), /Chưa xem/);
+  assert.match(await row.textContent(), /Hạn:/);
+  if (js) await assertAccessible(desk, "the inbox");
+  await screenshot(desk, `cases-inbox-${tag}`);
+  await Promise.all([desk.waitForURL(/\/admin\/cases\/.+/), row.locator("a").click()]);
+  if (js) await waitForHydration(desk);
+  await desk.waitForSelector("ol.timeline");
+  if (js) await assertAccessible(desk, "the case page");
+  // Only the actions the state machine allows now: no "close" before an answer.
+  const buttons = await desk.locator("form.case-action button").allTextContents();
+  assert.ok(buttons.includes("Thụ lý"), buttons.join(", "));
+  assert.ok(!buttons.includes("Đóng đơn"), buttons.join(", "));
+
+  await desk.click("form.case-action:has(input[value=accept]) button");
+  await desk.waitForSelector("dl.facts >> text=Đã thụ lý");
+  await desk.fill("#answer-text", "Hồ sơ đã có kết quả; mời ông đến nhận tại Quầy 2 sáng thứ Năm.");
+  await desk.click("form.case-action:has(input[value=answer]) button");
+  await desk.waitForSelector("dl.facts >> text=Đã trả lời");
+  await screenshot(desk, `case-answered-${tag}`);
+  assert.match(await desk.textContent("ol.timeline"), /mời ông đến nhận/);
+
+  // The citizen, on a phone: the head read it (by role), the answer, then "not satisfied".
+  const phone = await newContext(browser, server.base, { ...PHONE, javaScriptEnabled: js });
+  const page = await phone.newPage();
+  await page.goto(`${server.base}/track`);
+  await page.fill("#tracking_code", receipt.tracking_code);
+  await page.fill("#secret", receipt.secret);
+  await page.tap("form button[type=submit]");
+  await page.waitForSelector("ol.timeline");
+  const seen = await page.textContent("main");
+  assert.match(seen, /Đơn vị đã mở xem phản ánh \(thủ trưởng đơn vị\)/);
+  assert.match(seen, /mời ông đến nhận/);
+  assert.ok(!seen.includes(headName), "the head's name reached the citizen");
+  if (js) await assertAccessible(page, "the tracking page with the answer");
+  await screenshot(page, `track-answered-${tag}`);
+
+  await page.tap("form.citizen-feedback button[value=false]");
+  await page.waitForSelector("text=Bạn chưa hài lòng với câu trả lời");
+  await page.fill("#reopen-reason", "Tôi đã đến Quầy 2 nhưng hồ sơ vẫn chưa có kết quả.");
+  await page.tap("form:has(#reopen-reason) button[type=submit]");
+  await page.waitForSelector("text=Bạn đã yêu cầu mở lại");
+  assert.match(await page.textContent("dl.facts"), /Mở lại/);
+  assert.equal(await page.locator("#reopen-reason").count(), 0, "reopening is offered only once");
+
+  // Back at the desk: the case is open again, with its clock running.
+  await desk.goto(`${server.base}/admin/cases`);
+  assert.match(await desk.locator("tr", { hasText: receipt.tracking_code }).textContent(), /Mở lại/);
+
+  assert.deepEqual(staff.foreignRequests, [], "a staff page asked another host for something");
+  assert.deepEqual(phone.foreignRequests, [], "a citizen page asked another host for something");
+  await staff.close();
+  await phone.close();
+}
+
+test("the head reads, accepts and answers; the citizen is not satisfied and reopens once", async () => {
+  await headHandlesAndCitizenReopens({ js: true, tag: "CJS" });
+});
+
+test("the same with JavaScript off", async () => {
+  await headHandlesAndCitizenReopens({ js: false, tag: "CNOJS" });
+});
