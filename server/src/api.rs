@@ -127,7 +127,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ),
     components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health,
         FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome,
-        CaseSummary, CaseDetail, CaseEvent, CaseDeadline, Action, ActionKind, CaseActor, ReportStatus,
+        CaseSummary, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, Action, ActionKind, CaseActor, ReportStatus,
         shared::calendar::Stage, shared::calendar::DeadlineState)),
     modifiers(&BearerAuth),
     tags(

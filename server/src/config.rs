@@ -58,6 +58,11 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_LOGIN_BURST_PER_ADDRESS", default_value_t = 30)]
     pub login_burst_per_address: u32,
 
+    /// Seconds between two runs of the overdue job (escalating cases past their deadline);
+    /// 0 turns the job off in this process.
+    #[arg(long, env = "MINHBACH_OVERDUE_INTERVAL", default_value_t = 300)]
+    pub overdue_interval_secs: u64,
+
     /// One rating per phone per counter within this many seconds.
     #[arg(long, env = "MINHBACH_RATING_WINDOW", default_value_t = 4 * 3600)]
     pub rating_window_secs: i64,

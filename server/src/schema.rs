@@ -183,6 +183,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        lease_until -> BigInt,
+        last_run_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    case_apologies (id) {
+        id -> Text,
+        report_id -> Text,
+        missed_due_on -> Text,
+        new_due_on -> Text,
+        body -> Text,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(case_apologies -> reports (report_id));
 diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(report_photos -> reports (report_id));
 diesel::joinable!(report_events -> reports (report_id));
@@ -204,4 +226,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     report_photos,
     report_events,
+    job_leases,
+    case_apologies,
 );

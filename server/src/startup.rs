@@ -90,6 +90,12 @@ impl Application {
             db,
             config,
         }));
+        if state.config.overdue_interval_secs > 0 {
+            crate::services::overdue::spawn(
+                state.db.clone(),
+                std::time::Duration::from_secs(state.config.overdue_interval_secs),
+            );
+        }
         let listener = TcpListener::bind(&state.config.addr)?;
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone())?;

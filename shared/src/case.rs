@@ -177,6 +177,23 @@ pub struct CaseDetail {
     /// The units the case may be forwarded to (when "forward" is allowed).
     #[serde(default)]
     pub forward_units: Vec<Choice>,
+    /// Apologies with a new date the overdue job drafted; a public reply sends them.
+    #[serde(default)]
+    pub apologies: Vec<ApologyDraft>,
+}
+
+/// The apology with a new date (phiếu xin lỗi và hẹn lại ngày trả kết quả) drafted when a case
+/// missed its deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApologyDraft {
+    /// ISO dates.
+    pub missed_due: String,
+    pub new_due: String,
+    pub body: String,
+    pub created_at: i64,
+    /// When the head sent it as a public reply.
+    pub sent_at: Option<i64>,
 }
 
 /// An option of a select: an id and what the reader sees.

@@ -229,8 +229,23 @@ fn CaseView(case: CaseDetail, act: ServerAction<CaseAction>) -> impl IntoView {
         })
         .collect_view();
     let forms = action_forms(&case, act, lang);
+    let apologies = case
+        .apologies
+        .iter()
+        .filter(|a| a.sent_at.is_none())
+        .map(|a| view! {
+            <div class="notice warning apology" role="note">
+                <p><strong>{lang.pick(
+                    "Phản ánh đã quá hạn: hệ thống đã soạn sẵn phiếu xin lỗi và hẹn lại ngày trả kết quả. Sửa lý do rồi gửi bằng nút «Trả lời công khai».",
+                    "This case is overdue: an apology with a new date has been drafted. Fill in the reason and send it with “Public reply”.",
+                )}</strong></p>
+                <p class="description">{a.body.clone()}</p>
+            </div>
+        })
+        .collect_view();
     view! {
         <h1>{lang.pick("Phản ánh ", "Case ")}{s.tracking_code.clone()}</h1>
+        {apologies}
         <dl class="facts">
             <dt>{lang.pick("Trạng thái", "Status")}</dt><dd><strong>{s.status.label(lang)}</strong></dd>
             <dt>{lang.pick("Thời hạn", "Deadline")}</dt><dd>{deadline_cell(s.deadline.clone(), lang)}</dd>
@@ -262,6 +277,13 @@ fn action_forms(case: &CaseDetail, act: ServerAction<CaseAction>, lang: Lang) ->
     let id = case.summary.id.clone();
     let min = REASON_MIN_CHARS.to_string();
     let max = TEXT_MAX_CHARS.to_string();
+    // An unsent apology fills the public reply, ready to edit and send.
+    let apology = case
+        .apologies
+        .iter()
+        .find(|a| a.sent_at.is_none())
+        .map(|a| a.body.clone())
+        .unwrap_or_default();
     case.allowed_actions
         .iter()
         .map(|&kind| {
@@ -276,9 +298,10 @@ fn action_forms(case: &CaseDetail, act: ServerAction<CaseAction>, lang: Lang) ->
                     K::Answer => lang.pick("Kết quả giải quyết (người dân thấy)", "The answer (the citizen sees it)"),
                     _ => lang.pick("Nội dung trả lời (người dân thấy)", "Reply (the citizen sees it)"),
                 };
+                let prefilled = if kind == K::ReplyPublic { apology.clone() } else { String::new() };
                 view! {
                     <label for=field_id("text")>{label}</label>
-                    <textarea id=field_id("text") name="text" rows="4" required maxlength=max.clone()></textarea>
+                    <textarea id=field_id("text") name="text" rows="4" required maxlength=max.clone() prop:value=prefilled.clone()>{prefilled.clone()}</textarea>
                 }
             });
             let officer = (kind == K::Assign).then(|| {

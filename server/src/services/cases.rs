@@ -8,11 +8,13 @@ use crate::auth::Actor as Account;
 use crate::db::{in_transaction, new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
-use crate::schema::{accounts, counters, report_events, report_photos, reports, staff, units};
+use crate::schema::{
+    accounts, case_apologies, counters, report_events, report_photos, reports, staff, units,
+};
 use diesel::prelude::*;
 use shared::calendar::{Date, DeadlineRules, WorkingCalendar};
 use shared::case::{
-    CaseClock, CaseDeadline, CaseDetail, CaseEvent, CaseQuery, CaseSummary, Choice,
+    ApologyDraft, CaseClock, CaseDeadline, CaseDetail, CaseEvent, CaseQuery, CaseSummary, Choice,
     CITIZEN_PAGE_ACTIONS,
 };
 use shared::model::{Page, Role};
@@ -24,7 +26,7 @@ use shared::{ApiError, ErrorCode, FieldCode};
 
 /// The working-day calendar and deadline settings cases are measured against. The seeded
 /// calendar until holidays are kept in the database (issue "The answering side").
-fn calendar() -> &'static WorkingCalendar {
+pub fn calendar() -> &'static WorkingCalendar {
     static CAL: std::sync::OnceLock<WorkingCalendar> = std::sync::OnceLock::new();
     CAL.get_or_init(WorkingCalendar::seed)
 }
@@ -456,6 +458,19 @@ pub fn apply(
                 .execute(conn)
         })?;
         store_deadline(conn, case_id)?;
+        if record.action == ActionKind::ReplyPublic {
+            // The head sent the apology (edited or not) as this public reply.
+            let rid = case_id.to_string();
+            db_run!(conn, {
+                diesel::update(
+                    case_apologies::table
+                        .filter(case_apologies::report_id.eq(&rid))
+                        .filter(case_apologies::sent_at.is_null()),
+                )
+                .set(case_apologies::sent_at.eq(Some(now)))
+                .execute(conn)
+            })?;
+        }
         Ok(record.to)
     })
 }
@@ -749,7 +764,32 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
     } else {
         Vec::new()
     };
+    let apologies: Vec<(String, String, String, i64, Option<i64>)> = db_run!(conn, {
+        case_apologies::table
+            .filter(case_apologies::report_id.eq(&rid))
+            .order(case_apologies::created_at.asc())
+            .select((
+                case_apologies::missed_due_on,
+                case_apologies::new_due_on,
+                case_apologies::body,
+                case_apologies::created_at,
+                case_apologies::sent_at,
+            ))
+            .load(conn)
+    })?;
     Ok(CaseDetail {
+        apologies: apologies
+            .into_iter()
+            .map(
+                |(missed_due, new_due, body, created_at, sent_at)| ApologyDraft {
+                    missed_due,
+                    new_due,
+                    body,
+                    created_at,
+                    sent_at,
+                },
+            )
+            .collect(),
         summary: summary(&case),
         description,
         occurred_at,

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cases;
 pub mod counters;
 pub mod import;
+pub mod overdue;
 pub mod ratings;
 pub mod reports;
 pub mod staff;

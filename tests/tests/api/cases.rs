@@ -547,3 +547,119 @@ async fn the_inbox_sorts_by_due_date_filters_and_pages_in_the_database() {
     assert!(public.public && public.text.contains(&w.commune_b.name));
     assert_eq!(inbox(&app, head, "").await.total, 1);
 }
+
+/// Runs database work of the server directly, as a second server process would.
+async fn on_db<T: Send + 'static>(
+    app: &TestApp,
+    f: impl FnOnce(&mut server::db::DbConn) -> T + Send + 'static,
+) -> T {
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || f(&mut db.get().unwrap()))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_overdue_case_is_escalated_once_with_an_apology_drafted_for_the_head() {
+    use server::services::overdue::{claim_lease, run_once, OverdueRun, JOB};
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let (receipt, view) = report(&app, &w, "feedback", false).await;
+    let head = w.head_a.token();
+    let id = case_id(&app, head, &view.tracking_code).await;
+    // Its clock ran out on Monday 5 January 2026.
+    let rid = id.clone();
+    on_db(&app, move |conn| {
+        use diesel::prelude::*;
+        use server::schema::reports;
+        server::db_run!(conn, {
+            diesel::update(reports::table.filter(reports::id.eq(&rid)))
+                .set(reports::due_on.eq(Some("2026-01-05")))
+                .execute(conn)
+        })
+        .unwrap();
+    })
+    .await;
+    assert!(inbox(&app, head, "").await.items[0]
+        .deadline
+        .as_ref()
+        .unwrap()
+        .is_overdue());
+
+    // Two processes: one holds the lease; the other waits until it lapses.
+    let now = 1_800_000_000_000_i64;
+    let (a, b) = on_db(&app, move |conn| {
+        (
+            claim_lease(conn, JOB, "process-a", now, 60_000).unwrap(),
+            claim_lease(conn, JOB, "process-b", now, 60_000).unwrap(),
+        )
+    })
+    .await;
+    assert!(a && !b, "exactly one process holds the job");
+    let (renewed, taken_over) = on_db(&app, move |conn| {
+        (
+            claim_lease(conn, JOB, "process-a", now + 30_000, 60_000).unwrap(),
+            claim_lease(conn, JOB, "process-b", now + 200_000, 60_000).unwrap(),
+        )
+    })
+    .await;
+    assert!(renewed && taken_over);
+
+    // Run twice (a restart, or a second process after a lapse): it acts once.
+    let cal = shared::calendar::WorkingCalendar::seed();
+    let cal2 = cal.clone();
+    let first = on_db(&app, move |conn| run_once(conn, &cal, 100).unwrap()).await;
+    assert_eq!(
+        first,
+        OverdueRun {
+            escalated: 1,
+            apologies: 1
+        }
+    );
+    let again = on_db(&app, move |conn| run_once(conn, &cal2, 100).unwrap()).await;
+    assert_eq!(again, OverdueRun::default());
+
+    let case: CaseDetail = ok_json(app.get(&format!("/api/v1/cases/{id}"), head).await).await;
+    assert_eq!(case.summary.status, ReportStatus::Escalated);
+    let escalation = case.timeline.iter().find(|e| e.kind == "escalate").unwrap();
+    assert_eq!(escalation.by_role.as_deref(), Some("system"));
+    assert!(escalation.reason.as_deref().unwrap().contains("05/01/2026"));
+    assert_eq!(case.apologies.len(), 1);
+    let apology = &case.apologies[0];
+    assert!(apology
+        .body
+        .contains("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"));
+    assert!(apology.body.contains(&view.tracking_code));
+    assert!(apology.sent_at.is_none());
+    // The escalation restarted the clock: the new date is its new due date, after today.
+    assert_eq!(
+        Some(apology.new_due.clone()),
+        case.summary.deadline.as_ref().map(|d| d.due.clone())
+    );
+    // The superior unit's committee sees it too (the province covers the commune).
+    let _: CaseDetail = ok_json(
+        app.get(&format!("/api/v1/cases/{id}"), w.committee.token())
+            .await,
+    )
+    .await;
+
+    // The head sends the apology as a public reply; the citizen reads it.
+    let body = apology.body.replace("…………", "cán bộ phụ trách nghỉ ốm");
+    let sent: CaseDetail = ok_json(
+        act(
+            &app,
+            head,
+            &id,
+            json!({"action": "reply_public", "text": body}),
+        )
+        .await,
+    )
+    .await;
+    assert!(sent.apologies[0].sent_at.is_some());
+    let seen = track(&app, &receipt).await;
+    assert_eq!(seen.status, "escalated");
+    assert!(seen
+        .timeline
+        .iter()
+        .any(|e| e.kind == "reply_public" && e.text.contains("nghỉ ốm")));
+}

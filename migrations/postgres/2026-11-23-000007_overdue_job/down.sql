@@ -1,0 +1,2 @@
+DROP TABLE case_apologies;
+DROP TABLE job_leases;
