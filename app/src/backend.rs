@@ -63,6 +63,14 @@ pub trait Backend: Send + Sync {
         id: String,
         action: shared::workflow::Action,
     ) -> R<shared::case::CaseDetail>;
+    /// One year of the working-day calendar.
+    async fn calendar_year(&self, auth: &PageAuth, year: i32) -> R<shared::calendar::CalendarYear>;
+    /// Replaces one year of the calendar (national administrators).
+    async fn save_calendar_year(
+        &self,
+        auth: &PageAuth,
+        input: shared::calendar::CalendarYear,
+    ) -> R<shared::calendar::CalendarYear>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
 }

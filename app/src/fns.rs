@@ -514,3 +514,36 @@ pub async fn case_action(
         Err(e) => Err(ssr::refuse(e)),
     }
 }
+
+#[server(prefix = "/fn", endpoint = "calendar-year")]
+pub async fn get_calendar_year(year: i32) -> Result<shared::calendar::CalendarYear, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.calendar_year(&auth, year).await.map_err(FnError)
+}
+
+/// The calendar page's form: the days off and the make-up days as lines "dd/mm/yyyy Tên".
+#[server(prefix = "/fn", endpoint = "calendar-save")]
+pub async fn save_calendar_year(
+    year: i32,
+    #[server(default)] days_off: String,
+    #[server(default)] make_up_days: String,
+    #[server(default)] source: String,
+    #[server(default)] provisional: Option<String>,
+) -> Result<shared::calendar::CalendarYear, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let input = shared::calendar::CalendarYear::from_lines(
+        year,
+        &days_off,
+        &make_up_days,
+        &source,
+        provisional.is_some(),
+    )
+    .map_err(ssr::refuse)?;
+    match b.save_calendar_year(&auth, input).await {
+        Ok(saved) => {
+            ssr::saved(None);
+            Ok(saved)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}

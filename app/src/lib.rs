@@ -121,6 +121,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("accounts/:id") view=accounts::AccountPage />
                     <Route path=path!("ratings") view=ratings::RatingsReviewPage />
                     <Route path=path!("cases") view=cases::CasesPage />
+                    <Route path=path!("calendar") view=calendar::CalendarPage />
                     <Route path=path!("cases/:id") view=cases::CasePage />
                     <Route path=path!("import") view=import::ImportPage />
                 </ParentRoute>

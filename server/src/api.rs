@@ -96,6 +96,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/accounts/{id}", web::patch().to(update_account))
             .route("/ratings/flagged", web::get().to(list_flagged_ratings))
             .route("/ratings/review", web::post().to(review_ratings))
+            .route("/calendar/{year}", web::get().to(get_calendar_year))
+            .route("/calendar/{year}", web::put().to(put_calendar_year))
             .route("/cases", web::get().to(list_cases))
             .route("/cases/{id}", web::get().to(get_case))
             .route("/cases/{id}/actions", web::post().to(act_on_case))
@@ -121,13 +123,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_staff, create_staff, get_staff, update_staff, get_staff_photo, put_staff_photo,
         list_accounts, create_account, get_account, update_account,
         list_flagged_ratings, review_ratings,
-        list_cases, get_case, act_on_case,
+        list_cases, get_case, act_on_case, get_calendar_year, put_calendar_year,
         import_units, import_staff,
         crate::startup::healthz, crate::startup::readyz,
     ),
     components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health,
         FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome,
-        CaseSummary, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, Action, ActionKind, CaseActor, ReportStatus,
+        CaseSummary, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
         shared::calendar::Stage, shared::calendar::DeadlineState)),
     modifiers(&BearerAuth),
     tags(
@@ -137,6 +139,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "staff", description = "Cán bộ / Staff"),
         (name = "accounts", description = "Tài khoản / Accounts"),
         (name = "cases", description = "Xử lý phản ánh / Case handling"),
+        (name = "calendar", description = "Lịch ngày nghỉ, ngày làm bù / Days off and make-up days"),
         (name = "rating-review", description = "Xem xét đánh giá bị gắn cờ / Review of flagged ratings"),
         (name = "import", description = "Nhập CSV / CSV import"),
         (name = "health", description = "Giám sát / Health"),
@@ -562,6 +565,60 @@ async fn act_on_case(
 ) -> AppResult<Json<CaseDetail>> {
     let (id, action) = (id.into_inner(), body.into_inner());
     with_db!(state, actor, |c| cases::act(c, &actor, &id, &action))
+}
+
+/// One year of the working-day calendar: days off (holidays, Tết, swapped days) and make-up
+/// working days.
+#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)), security(("bearer" = [])),
+    responses((status = 200, body = shared::calendar::CalendarYear), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
+async fn get_calendar_year(
+    state: State,
+    actor: Actor,
+    year: web::Path<i32>,
+) -> AppResult<Json<shared::calendar::CalendarYear>> {
+    let year = year.into_inner();
+    with_db!(state, actor, |c| crate::services::calendar::year(
+        c, &actor, year
+    ))
+}
+
+/// Replaces one year of the calendar (national administrators). The deadlines of the open
+/// cases are then computed again, in the background.
+#[utoipa::path(put, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)), request_body = shared::calendar::CalendarYear, security(("bearer" = [])),
+    responses((status = 200, body = shared::calendar::CalendarYear), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+async fn put_calendar_year(
+    state: State,
+    actor: Actor,
+    year: web::Path<i32>,
+    body: JsonBody<shared::calendar::CalendarYear>,
+) -> AppResult<Json<shared::calendar::CalendarYear>> {
+    let mut input = body.into_inner();
+    input.year = year.into_inner();
+    save_calendar(&state, actor, input).await.map(web::Json)
+}
+
+/// Saves a year of the calendar, then recomputes the open cases' clocks without making the
+/// administrator wait.
+pub async fn save_calendar(
+    state: &AppState,
+    actor: Actor,
+    input: shared::calendar::CalendarYear,
+) -> AppResult<shared::calendar::CalendarYear> {
+    let saved = state
+        .db
+        .run(move |c| crate::services::calendar::save_year(c, &actor, &input))
+        .await?;
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        match db
+            .run(crate::services::calendar::recompute_open_deadlines)
+            .await
+        {
+            Ok(n) => tracing::info!(cases = n, "deadlines recomputed after a calendar edit"),
+            Err(e) => tracing::warn!(error = %e.0.message.en, "recomputing deadlines failed"),
+        }
+    });
+    Ok(saved)
 }
 
 /// Reads a raw body of at most `limit` bytes, refusing a larger one with the API's error shape.

@@ -477,6 +477,26 @@ impl Backend for PagesBackend {
             .await
             .map_err(|e| e.0)
     }
+    async fn calendar_year(
+        &self,
+        auth: &PageAuth,
+        year: i32,
+    ) -> Result<shared::calendar::CalendarYear, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::calendar::year(c, a, year)
+        })
+        .await
+    }
+    async fn save_calendar_year(
+        &self,
+        auth: &PageAuth,
+        input: shared::calendar::CalendarYear,
+    ) -> Result<shared::calendar::CalendarYear, ApiError> {
+        let actor = self.actor(auth).await?;
+        crate::api::save_calendar(&self.0, actor, input)
+            .await
+            .map_err(|e| e.0)
+    }
     async fn cases(
         &self,
         auth: &PageAuth,

@@ -204,6 +204,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_years (year) {
+        year -> Integer,
+        data -> Text,
+        updated_at -> BigInt,
+        updated_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(case_apologies -> reports (report_id));
 diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(report_photos -> reports (report_id));
@@ -228,4 +237,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     job_leases,
     case_apologies,
+    calendar_years,
 );

@@ -41,6 +41,10 @@ impl Application {
                 tracing::info!(filled, "deadlines stored for open cases");
             }
         }
+        // The seeded years of the working-day calendar, on first start (an edited year stays).
+        db.run(crate::services::calendar::seed)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding the calendar: {}", e.0))?;
         let secret = match &config.jwt_secret {
             Some(s) if s.len() >= 32 => s.clone(),
             Some(_) => anyhow::bail!("MINHBACH_JWT_SECRET must be at least 32 characters"),

@@ -439,6 +439,98 @@ impl CalendarYear {
         }
     }
 
+    /// The year as the admin page's two text boxes show it: one day per line, "dd/mm/yyyy
+    /// Tên | English name" (the English name is optional).
+    pub fn to_lines(&self) -> (String, String) {
+        let line = |d: Date, vi: &str, en: &str| {
+            if en.is_empty() {
+                format!("{} {vi}", d.format_vn())
+            } else {
+                format!("{} {vi} | {en}", d.format_vn())
+            }
+        };
+        (
+            self.days_off
+                .iter()
+                .map(|h| line(h.date, &h.name_vi, &h.name_en))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            self.make_up_days
+                .iter()
+                .map(|m| line(m.date, &m.note_vi, &m.note_en))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    }
+
+    /// Reads the admin page's two text boxes back (see [`CalendarYear::to_lines`]), then
+    /// checks the year; a refusal names the box and the line.
+    pub fn from_lines(
+        year: i32,
+        days_off: &str,
+        make_up_days: &str,
+        source: &str,
+        provisional: bool,
+    ) -> Result<CalendarYear, ApiError> {
+        let mut c = Checker::new();
+        let mut parse = |field: &str, text: &str| -> Vec<(Date, String, String)> {
+            let mut out = Vec::new();
+            for (i, raw) in text.lines().enumerate() {
+                let raw = raw.trim();
+                if raw.is_empty() {
+                    continue;
+                }
+                let (date, rest) = raw.split_once(char::is_whitespace).unwrap_or((raw, ""));
+                let (vi, en) = rest.split_once('|').unwrap_or((rest, ""));
+                match Date::parse(date) {
+                    Some(d) => out.push((d, vi.trim().to_string(), en.trim().to_string())),
+                    None => {
+                        c.push(
+                            field,
+                            FieldCode::InvalidFormat,
+                            format!("Dòng {}: «{raw}» phải bắt đầu bằng ngày dd/mm/yyyy.", i + 1),
+                            format!(
+                                "Line {}: “{raw}” must start with a date, dd/mm/yyyy.",
+                                i + 1
+                            ),
+                        );
+                    }
+                }
+            }
+            out
+        };
+        let off = parse("days_off", days_off);
+        let make_up = parse("make_up_days", make_up_days);
+        c.finish()?;
+        let year = CalendarYear {
+            year,
+            days_off: off
+                .into_iter()
+                .map(|(date, name_vi, name_en)| DayOff {
+                    date,
+                    name_vi,
+                    name_en,
+                })
+                .collect(),
+            make_up_days: make_up
+                .into_iter()
+                .map(|(date, note_vi, note_en)| MakeUpDay {
+                    date,
+                    note_vi,
+                    note_en,
+                })
+                .collect(),
+            source: crate::validate::clean(source),
+            provisional,
+        };
+        WorkingCalendar {
+            weekend: default_weekend(),
+            years: vec![year.clone()],
+        }
+        .validate()?;
+        Ok(year)
+    }
+
     /// The seed data of a year, or `None` for a year without seed data (the admin enters it).
     pub fn seed(year: i32) -> Option<CalendarYear> {
         match year {
@@ -1055,6 +1147,23 @@ pub struct ExtensionDecision {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_admin_text_boxes_read_back_what_they_show() {
+        let seeded = CalendarYear::seed(2026).unwrap();
+        let (off, make_up) = seeded.to_lines();
+        let back =
+            CalendarYear::from_lines(2026, &off, &make_up, &seeded.source, seeded.provisional)
+                .unwrap();
+        assert_eq!(back, seeded);
+        let err =
+            CalendarYear::from_lines(2026, "30/4/2026 Giải phóng\nngày mai Tết", "", "", false)
+                .unwrap_err();
+        assert!(err.fields[0].message.vi.contains("Dòng 2"));
+        let err =
+            CalendarYear::from_lines(2026, "01/01/2027 Tết Dương lịch", "", "", false).unwrap_err();
+        assert_eq!(err.fields[0].code, FieldCode::InvalidValue);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> Date {
         Date::new(y, m, day).unwrap()

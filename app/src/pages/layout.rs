@@ -67,6 +67,7 @@ fn StaffHeader(me: Me) -> impl IntoView {
                 {reviews_ratings.then(|| view! {
                     <a href="/admin/ratings">{lang.pick("Đánh giá cần xem xét", "Ratings to review")}</a>
                 })}
+                <a href="/admin/calendar">{lang.pick("Lịch ngày nghỉ", "Calendar")}</a>
                 {is_admin.then(|| view! {
                     <a href="/admin/accounts">{lang.pick("Tài khoản", "Accounts")}</a>
                     <a href="/admin/import">{lang.pick("Nhập CSV", "CSV import")}</a>

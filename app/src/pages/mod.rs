@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod calendar;
 pub mod cases;
 pub mod citizen;
 pub mod counters;

@@ -24,13 +24,7 @@ use shared::workflow::{
 };
 use shared::{ApiError, ErrorCode, FieldCode};
 
-/// The working-day calendar and deadline settings cases are measured against. The seeded
-/// calendar until holidays are kept in the database (issue "The answering side").
-pub fn calendar() -> &'static WorkingCalendar {
-    static CAL: std::sync::OnceLock<WorkingCalendar> = std::sync::OnceLock::new();
-    CAL.get_or_init(WorkingCalendar::seed)
-}
-
+/// The deadline settings: the law's defaults (settings per unit are for the admin pages).
 fn rules() -> DeadlineRules {
     DeadlineRules::default()
 }
@@ -238,10 +232,14 @@ fn today() -> Date {
 }
 
 /// The clock of a case as the timeline says now (for storing it).
-fn computed_deadline(case: &CaseRow, clock: &CaseClock) -> Option<CaseDeadline> {
+fn computed_deadline(
+    case: &CaseRow,
+    clock: &CaseClock,
+    cal: &WorkingCalendar,
+) -> Option<CaseDeadline> {
     CaseDeadline::compute(
         &rules(),
-        calendar(),
+        cal,
         case.kind,
         case.anonymous,
         case.status,
@@ -251,13 +249,13 @@ fn computed_deadline(case: &CaseRow, clock: &CaseClock) -> Option<CaseDeadline> 
 }
 
 /// The stored clock of a case and where it stands today.
-fn stored_deadline(case: &CaseRow) -> Option<CaseDeadline> {
+fn stored_deadline(case: &CaseRow, cal: &WorkingCalendar) -> Option<CaseDeadline> {
     let stage = shared::calendar::Stage::parse(case.deadline_stage.as_deref()?)?;
     let due = Date::parse(case.due_on.as_deref()?)?;
     Some(CaseDeadline {
         stage,
         due: due.iso(),
-        state: rules().state(calendar(), today(), due),
+        state: rules().state(cal, today(), due),
     })
 }
 
@@ -271,7 +269,8 @@ pub fn store_deadline(conn: &mut DbConn, case_id: &str) -> AppResult<()> {
         .iter()
         .find(|e| e.2 == ActionKind::FirstOpen.as_str())
         .map(|e| e.1);
-    let deadline = computed_deadline(&case, &clock);
+    let cal = super::calendar::current(conn)?;
+    let deadline = computed_deadline(&case, &clock, &cal);
     let stage = deadline.as_ref().map(|d| d.stage.as_str());
     let due = deadline.map(|d| d.due);
     let rid = case_id.to_string();
@@ -519,7 +518,8 @@ pub fn citizen_outlook(
         .into_iter()
         .filter(|a| CITIZEN_PAGE_ACTIONS.contains(a) || *a == ActionKind::CitizenAddInfo)
         .collect();
-    Ok((stored_deadline(&case), actions))
+    let cal = super::calendar::current(conn)?;
+    Ok((stored_deadline(&case, &cal), actions))
 }
 
 /// Checks that the citizen may add information now (the state machine's `citizen_add_info`)
@@ -545,7 +545,7 @@ pub fn check_citizen_addition(conn: &mut DbConn, report_id: &str) -> AppResult<R
     Ok(case.status)
 }
 
-fn summary(case: &CaseRow) -> CaseSummary {
+fn summary(case: &CaseRow, cal: &WorkingCalendar) -> CaseSummary {
     CaseSummary {
         id: case.id.clone(),
         tracking_code: case.tracking_code.clone(),
@@ -557,7 +557,7 @@ fn summary(case: &CaseRow) -> CaseSummary {
         anonymous: case.anonymous,
         wants_meeting: case.wants_meeting,
         created_at: case.created_at,
-        deadline: stored_deadline(case),
+        deadline: stored_deadline(case, cal),
         unread: case.opened_at.is_none(),
     }
 }
@@ -645,9 +645,10 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
             .load(conn)?;
         Ok::<_, diesel::result::Error>((rows, total))
     })?;
+    let cal = super::calendar::current(conn)?;
     let items = rows
         .into_iter()
-        .map(|row| case_row(row).map(|case| summary(&case)))
+        .map(|row| case_row(row).map(|case| summary(&case, &cal)))
         .collect::<AppResult<Vec<_>>>()?;
     Ok(super::page_of(items, total, &lq))
 }
@@ -764,6 +765,7 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
     } else {
         Vec::new()
     };
+    let cal = super::calendar::current(conn)?;
     let apologies: Vec<(String, String, String, i64, Option<i64>)> = db_run!(conn, {
         case_apologies::table
             .filter(case_apologies::report_id.eq(&rid))
@@ -790,7 +792,7 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
                 },
             )
             .collect(),
-        summary: summary(&case),
+        summary: summary(&case, &cal),
         description,
         occurred_at,
         staff_name,

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod calendar;
 pub mod cases;
 pub mod counters;
 pub mod import;

@@ -194,7 +194,8 @@ pub fn spawn(db: crate::db::Db, interval: std::time::Duration) {
                     if !claim_lease(conn, JOB, &holder, now_ms(), ttl)? {
                         return Ok(None);
                     }
-                    run_once(conn, super::cases::calendar(), 500).map(Some)
+                    let cal = super::calendar::current(conn)?;
+                    run_once(conn, &cal, 500).map(Some)
                 })
                 .await;
             match result {

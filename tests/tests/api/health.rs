@@ -48,6 +48,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/reports/track/add", &["post"]),
     ("/api/v1/reports/track/action", &["post"]),
     ("/api/v1/cases", &["get"]),
+    ("/api/v1/calendar/{year}", &["get", "put"]),
     ("/api/v1/cases/{id}", &["get"]),
     ("/api/v1/cases/{id}/actions", &["post"]),
     ("/api/v1/counters/{id}/qr.svg", &["get"]),

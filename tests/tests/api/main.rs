@@ -5,6 +5,7 @@
 mod accounts;
 mod auth;
 mod bad_input;
+mod calendar;
 mod cases;
 mod counters;
 mod health;
