@@ -310,4 +310,96 @@ mod tests {
         )
         .is_none());
     }
+
+    /// Every deadline rule across Tết Đinh Mùi 2027 (days off Friday 5 to Thursday 11
+    /// February), worked out by hand from the seeded calendar.
+    #[test]
+    fn each_deadline_rule_across_tet_2027() {
+        let cal = WorkingCalendar::seed();
+        let rules = DeadlineRules::default();
+        let received = |d: Date| clock(d);
+        let accepted = |r: Date, a: Date| CaseClock {
+            resolve_start: Some(a),
+            ..clock(r)
+        };
+        use ReportKind::*;
+        use ReportStatus::*;
+        let cases = [
+            // Signed denunciation, intake, 7 working days from Wednesday 3/2: Thu 4, then
+            // Fri 12, Mon 15 … Fri 19.
+            (
+                Denunciation,
+                false,
+                Received,
+                received(d(2027, 2, 3)),
+                "2027-02-19",
+            ),
+            // Feedback: 10 working days to answer whether it is accepted: … Wed 24.
+            (
+                Feedback,
+                false,
+                Received,
+                received(d(2027, 2, 3)),
+                "2027-02-24",
+            ),
+            // An anonymous denunciation is not a denunciation (art. 25): the same 10 days.
+            (
+                Denunciation,
+                true,
+                Received,
+                received(d(2027, 2, 3)),
+                "2027-02-24",
+            ),
+            // Complaint: accept within 10 days, calendar days: Saturday 13/2, so Monday 15/2.
+            (
+                Complaint,
+                false,
+                Received,
+                received(d(2027, 2, 3)),
+                "2027-02-15",
+            ),
+            // Denunciation resolved within 30 days of acceptance on 11/1: 10/2 is Tết, so
+            // the first working day after it, Friday 12/2.
+            (
+                Denunciation,
+                false,
+                InProgress,
+                accepted(d(2027, 1, 8), d(2027, 1, 11)),
+                "2027-02-12",
+            ),
+            // Complaint resolved within 30 days of acceptance on 8/1: Sunday 7/2 in Tết, so 12/2.
+            (
+                Complaint,
+                false,
+                Accepted,
+                accepted(d(2027, 1, 4), d(2027, 1, 8)),
+                "2027-02-12",
+            ),
+            // Anonymous denunciation reviewed within 15 working days from Monday 1/2: Tue 2,
+            // Wed 3, Thu 4, Fri 12, then 15–19, 22–26 and Monday 1/3.
+            (
+                Denunciation,
+                true,
+                Accepted,
+                accepted(d(2027, 1, 28), d(2027, 2, 1)),
+                "2027-03-01",
+            ),
+            // Feedback resolved within 15 working days of acceptance on 1/2: the same.
+            (
+                Feedback,
+                false,
+                Reopened,
+                accepted(d(2027, 1, 28), d(2027, 2, 1)),
+                "2027-03-01",
+            ),
+        ];
+        for (kind, anonymous, status, c, due) in cases {
+            let dl =
+                CaseDeadline::compute(&rules, &cal, kind, anonymous, status, &c, d(2027, 2, 1))
+                    .unwrap();
+            assert_eq!(dl.due, due, "{kind:?} anonymous={anonymous} {status:?}");
+            let date = Date::parse(&dl.due).unwrap();
+            assert!(cal.is_working_day(date), "{due} is not a working day");
+        }
+    }
 }
