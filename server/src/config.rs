@@ -115,6 +115,37 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// The HTTP gateway that delivers SMS, Zalo and e-mail messages (POST, JSON). Without it,
+    /// messages wait in the outbox.
+    #[arg(long, env = "MINHBACH_NOTIFY_URL")]
+    pub notify_url: Option<String>,
+
+    /// A header sent to the gateway, as "Name: value" (e.g. "Authorization: Bearer …").
+    #[arg(long, env = "MINHBACH_NOTIFY_AUTH")]
+    pub notify_auth: Option<String>,
+
+    /// The JSON body sent to the gateway; {{id}}, {{channel}}, {{to}} and {{text}} are replaced
+    /// by the message's values (JSON-escaped). {{id}} lets the gateway drop a repeated message.
+    #[arg(
+        long,
+        env = "MINHBACH_NOTIFY_TEMPLATE",
+        default_value = r#"{"id":"{{id}}","channel":"{{channel}}","to":"{{to}}","text":"{{text}}"}"#
+    )]
+    pub notify_template: String,
+
+    /// Milliseconds between two looks at the outbox.
+    #[arg(long, env = "MINHBACH_NOTIFY_INTERVAL_MS", default_value_t = 2000)]
+    pub notify_interval_ms: u64,
+
+    /// How long the gateway may take to answer, in milliseconds.
+    #[arg(long, env = "MINHBACH_NOTIFY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub notify_timeout_ms: u64,
+
+    /// The first retry waits this many milliseconds, each next one twice as long (at most an
+    /// hour).
+    #[arg(long, env = "MINHBACH_NOTIFY_RETRY_MS", default_value_t = 30_000)]
+    pub notify_retry_ms: i64,
+
     /// Compress the WASM bundles at start instead of on their first request.
     #[arg(long, env = "MINHBACH_WARM_ASSETS", default_value_t = true, action = clap::ArgAction::Set)]
     pub warm_assets: bool,

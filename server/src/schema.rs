@@ -213,6 +213,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        recipient_enc -> Text,
+        body -> Text,
+        report_id -> Nullable<Text>,
+        created_at -> BigInt,
+        next_attempt_at -> BigInt,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        claimed_until -> Nullable<BigInt>,
+        sent_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(case_apologies -> reports (report_id));
 diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(report_photos -> reports (report_id));
@@ -238,4 +254,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     case_apologies,
     calendar_years,
+    outbox,
 );

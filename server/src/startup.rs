@@ -100,6 +100,16 @@ impl Application {
                 std::time::Duration::from_secs(state.config.overdue_interval_secs),
             );
         }
+        match crate::services::outbox::Gateway::from_config(&state.config)? {
+            Some(gateway) => crate::services::outbox::spawn(
+                state.clone(),
+                gateway,
+                std::time::Duration::from_millis(state.config.notify_interval_ms.max(10)),
+            ),
+            None => {
+                tracing::info!("no MINHBACH_NOTIFY_URL: messages to citizens wait in the outbox")
+            }
+        }
         let listener = TcpListener::bind(&state.config.addr)?;
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone())?;

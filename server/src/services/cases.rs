@@ -457,6 +457,11 @@ pub fn apply(
                 .execute(conn)
         })?;
         store_deadline(conn, case_id)?;
+        // The identified reporter hears of every change of status (first reading too: "đã xem"
+        // is no status). In this transaction: the message exists exactly when the change does.
+        if record.to != record.from {
+            super::outbox::enqueue_status_change(conn, case_id, record.to)?;
+        }
         if record.action == ActionKind::ReplyPublic {
             // The head sent the apology (edited or not) as this public reply.
             let rid = case_id.to_string();

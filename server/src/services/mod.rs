@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cases;
 pub mod counters;
 pub mod import;
+pub mod outbox;
 pub mod overdue;
 pub mod ratings;
 pub mod reports;

@@ -11,6 +11,7 @@ mod counters;
 mod health;
 mod import;
 mod logs;
+mod outbox;
 mod rating_review;
 mod ratings;
 mod reports;
