@@ -23,8 +23,9 @@ struct Cli {
 enum Command {
     /// Run the web server (runs pending migrations first).
     Serve {
+        // Boxed: the settings are much larger than the other commands.
         #[command(flatten)]
-        config: Config,
+        config: Box<Config>,
         /// Load a small demo province (units, counters, staff, accounts) if it is not there yet.
         #[arg(long)]
         demo: bool,
@@ -67,7 +68,7 @@ pub fn main() -> ExitCode {
     crate::telemetry::init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { config, demo } => serve(config, demo),
+        Command::Serve { config, demo } => serve(*config, demo),
         Command::Migrate { database_url } => migrate(&database_url),
         Command::Admin {
             command:
