@@ -92,6 +92,55 @@ impl CaseDeadline {
     }
 }
 
+/// When a citizen who asked to meet the head can come: the unit's next reception session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MeetingSlot {
+    /// ISO date.
+    pub date: String,
+    /// "HH:MM", Vietnam time.
+    pub start: String,
+    pub end: String,
+    pub address: String,
+}
+
+impl MeetingSlot {
+    /// "Thứ Tư, 25/11/2026, 07:30–11:30, tại …".
+    pub fn describe(&self, lang: Lang) -> String {
+        let day = Date::parse(&self.date);
+        let weekday = day
+            .map(|d| crate::model::weekday_label(d.weekday(), lang))
+            .unwrap_or("");
+        let date = day
+            .map(Date::format_vn)
+            .unwrap_or_else(|| self.date.clone());
+        let place = if self.address.is_empty() {
+            String::new()
+        } else {
+            format!(", {} {}", lang.pick("tại", "at"), self.address)
+        };
+        format!("{weekday}, {date}, {}–{}{place}", self.start, self.end)
+    }
+}
+
+/// The unit's reception day on or after `from` that is a working day (a reception day that
+/// falls on a holiday moves to the next week's).
+pub fn next_reception_day(cal: &WorkingCalendar, weekday: u8, from: Date) -> Date {
+    let weekday = if (1..=7).contains(&weekday) {
+        weekday
+    } else {
+        crate::model::DEFAULT_RECEPTION_WEEKDAY
+    };
+    let mut d = from;
+    for _ in 0..400 {
+        if d.weekday() == weekday && cal.is_working_day(d) {
+            return d;
+        }
+        d = d.add_days(1);
+    }
+    from
+}
+
 /// Which cases the inbox lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema, IntoParams))]
@@ -237,6 +286,18 @@ mod tests {
             resolve_extensions: 0,
             intake_extended: false,
         }
+    }
+
+    #[test]
+    fn the_next_reception_day_skips_tet() {
+        let cal = WorkingCalendar::seed();
+        // Wednesdays: from Monday 23/11/2026, the 25th.
+        assert_eq!(
+            next_reception_day(&cal, 3, d(2026, 11, 23)),
+            d(2026, 11, 25)
+        );
+        // Wednesday 10/2/2027 is Tết: the session moves to Wednesday 17/2.
+        assert_eq!(next_reception_day(&cal, 3, d(2027, 2, 4)), d(2027, 2, 17));
     }
 
     #[test]

@@ -142,6 +142,9 @@ pub struct ReportView {
     /// The clock that runs now (none once answered or closed).
     #[serde(default)]
     pub deadline: Option<crate::case::CaseDeadline>,
+    /// For a citizen who asked to meet the head, while the case is open: the next session.
+    #[serde(default)]
+    pub meeting: Option<crate::case::MeetingSlot>,
     /// What the citizen may do now from the tracking page (say whether the answer satisfied
     /// them, reopen or appeal once, withdraw), from the one state machine.
     #[serde(default)]

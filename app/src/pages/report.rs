@@ -431,6 +431,10 @@ pub fn TrackingView(
             })}
             <dl class="facts">
                 <dt>{lang.pick("Trạng thái", "Status")}</dt><dd><strong>{status_label(&v.status, lang)}</strong></dd>
+                {v.meeting.clone().map(|m| view! {
+                    <dt>{lang.pick("Lịch gặp thủ trưởng", "Meeting the head")}</dt>
+                    <dd id="meeting-slot">{m.describe(lang)}</dd>
+                })}
                 {v.deadline.clone().map(|d| view! {
                     <dt>{d.stage.label(lang)}</dt>
                     <dd class:overdue=d.is_overdue()>{d.describe(lang)}</dd>

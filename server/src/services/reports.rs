@@ -426,6 +426,33 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
     let (code, kind, category, unit_name, status, counter_name, anonymous, description, at, meet) =
         row;
     let (deadline, citizen_actions) = super::cases::citizen_outlook(conn, report_id)?;
+    let meeting =
+        if meet && shared::workflow::ReportStatus::parse(&status).is_some_and(|s| s.is_open()) {
+            let rid = report_id.to_string();
+            let (weekday, start, end, address): (i32, String, String, String) = db_run!(conn, {
+                reports::table
+                    .inner_join(units::table)
+                    .filter(reports::id.eq(&rid))
+                    .select((
+                        units::reception_weekday,
+                        units::reception_start,
+                        units::reception_end,
+                        units::address,
+                    ))
+                    .first(conn)
+            })?;
+            let cal = super::calendar::current(conn)?;
+            let today = shared::calendar::Date::from_unix_ms_vietnam(now_ms());
+            let day = shared::case::next_reception_day(&cal, weekday as u8, today);
+            Some(shared::case::MeetingSlot {
+                date: day.iso(),
+                start,
+                end,
+                address,
+            })
+        } else {
+            None
+        };
     Ok(ReportView {
         tracking_code: grouped(&code),
         kind: ReportKind::parse(&kind).ok_or_else(|| AppError::internal("stored report kind"))?,
@@ -452,6 +479,7 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
             .collect(),
         access: None,
         deadline,
+        meeting,
         citizen_actions,
     })
 }

@@ -314,6 +314,13 @@ async fn an_identified_report_is_encrypted_at_rest_and_tracked_by_code_alone() {
     assert!(!view.anonymous && view.wants_meeting);
     let kinds: Vec<&str> = view.timeline.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["received", "acknowledged", "meeting_requested"]);
+    // The citizen sees when to come: the unit's next reception day (Wednesday by default),
+    // a working day, within a week and a holiday.
+    let slot = view.meeting.clone().expect("the meeting's date and time");
+    let day = shared::calendar::Date::parse(&slot.date).unwrap();
+    assert_eq!(day.weekday(), 3);
+    assert!(shared::calendar::WorkingCalendar::seed().is_working_day(day));
+    assert!(slot.describe(shared::Lang::Vi).starts_with("Thứ Tư"));
 }
 
 #[tokio::test]
