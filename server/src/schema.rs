@@ -114,6 +114,7 @@ diesel::table! {
         flag_reason -> Nullable<Text>,
         reviewed_at -> Nullable<BigInt>,
         idempotency_key -> Text,
+        request_hash -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
         review_outcome -> Nullable<Text>,
@@ -142,6 +143,7 @@ diesel::table! {
         wants_meeting -> Bool,
         status -> Text,
         idempotency_key -> Text,
+        request_hash -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
     }

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::schema::{counters, report_events, report_photos, reports, staff, units};
 use diesel::prelude::*;
 use rand::Rng;
+use sha2::{Digest, Sha256};
 use shared::report::{
     NewReport, PublicEvent, ReportCategory, ReportKind, ReportReceipt, ReportView,
 };
@@ -59,6 +60,8 @@ pub struct PreparedReport {
     pub input: NewReport,
     /// SHA-256 of the client's idempotency key: the raw key never reaches the database.
     pub idempotency_hash: String,
+    /// [`request_hash`] of what was sent, so that a replay of the key must send the same.
+    pub request_hash: String,
     pub tracking_code: String,
     /// argon2id of the secret, for an anonymous report.
     pub secret_hash: Option<String>,
@@ -270,23 +273,56 @@ pub fn add_citizen_info(
     })
 }
 
+/// SHA-256 of a submission in canonical form: the validated report as JSON, then the SHA-256
+/// of each photo's bytes as uploaded, in order. Two sends of one report (a retry, a draft sent
+/// again) have the same fingerprint; a different report under the same key does not.
+pub fn request_hash(input: &NewReport, photos: &[Vec<u8>]) -> AppResult<String> {
+    let json = serde_json::to_vec(input).map_err(AppError::internal)?;
+    let mut h = Sha256::new();
+    h.update(b"report:");
+    h.update(&json);
+    for photo in photos {
+        h.update(Sha256::digest(photo));
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// A key sent again with another report: refused, and the stored report is left as it is.
+pub fn replayed_differently() -> AppError {
+    AppError(ApiError::with_message(
+        ErrorCode::Conflict,
+        "Biểu mẫu này đã được gửi trước đó với nội dung khác. Phản ánh đã gửi không bị thay đổi. Để gửi một phản ánh mới, vui lòng tải lại trang rồi gửi lại.",
+        "This form was already sent with different content. The report already sent has not been changed. To send a new report, please reload the page and send it again.",
+    ))
+}
+
 /// The receipt of the report stored under this idempotency hash, if any (without the secret,
-/// which only the caller can derive again).
+/// which only the caller can derive again). A stored report whose fingerprint differs from
+/// `request_hash` is a conflict; one stored before fingerprints were kept (NULL) matches.
 pub fn receipt_by_idempotency(
     conn: &mut DbConn,
     idempotency_hash: &str,
+    request_hash: &str,
 ) -> AppResult<Option<ReportReceipt>> {
     let h = idempotency_hash.to_string();
-    let found: Option<(String, String, i64)> = db_run!(conn, {
+    let found: Option<(String, String, i64, Option<String>)> = db_run!(conn, {
         reports::table
             .filter(reports::idempotency_key.eq(h))
-            .select((reports::id, reports::tracking_code, reports::created_at))
+            .select((
+                reports::id,
+                reports::tracking_code,
+                reports::created_at,
+                reports::request_hash,
+            ))
             .first(conn)
             .optional()
     })?;
-    let Some((id, code, at)) = found else {
+    let Some((id, code, at, stored_hash)) = found else {
         return Ok(None);
     };
+    if stored_hash.is_some_and(|stored| stored != request_hash) {
+        return Err(replayed_differently());
+    }
     let photos: i64 = db_run!(conn, {
         report_photos::table
             .filter(report_photos::report_id.eq(id))
@@ -303,12 +339,12 @@ pub fn receipt_by_idempotency(
 
 /// Stores the report, its photos and its first timeline entries in one transaction; the
 /// citizen is told "received" only once that transaction has committed. A retry (same
-/// idempotency key) finds the stored report and gets its receipt; the caller derives the
-/// same secret again.
+/// idempotency key and the same request) finds the stored report and gets its receipt; the
+/// caller derives the same secret again. The same key with another request is a conflict.
 pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> {
     in_transaction(conn, |conn| {
         // Inside the transaction: two retries racing each other store one report.
-        if let Some(receipt) = receipt_by_idempotency(conn, &p.idempotency_hash)? {
+        if let Some(receipt) = receipt_by_idempotency(conn, &p.idempotency_hash, &p.request_hash)? {
             return Ok(receipt);
         }
         let (unit_id, counter_id) = resolve_place(conn, &p.input)?;
@@ -334,6 +370,7 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
             reports::wants_meeting.eq(input.wants_meeting),
             reports::status.eq("received"),
             reports::idempotency_key.eq(p.idempotency_hash.clone()),
+            reports::request_hash.eq(Some(p.request_hash.clone())),
             reports::created_at.eq(now),
             reports::updated_at.eq(now),
         );
