@@ -318,6 +318,34 @@ async fn a_key_sent_again_with_another_report_is_refused_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn the_citizen_pages_are_never_cached() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let token = &w.counter_a.qr_token;
+    for path in [format!("/q/{token}"), "/report".into(), "/track".into()] {
+        let resp = app.get_anonymous(&path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(
+            resp.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let rated = app
+        .client
+        .post(app.url(&format!("/q/{token}/rate")))
+        .header("origin", &app.address)
+        .form(&[("overall", "satisfied"), ("idempotency_key", &key())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), 303);
+    assert_eq!(rated.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
 async fn tracking_needs_the_code_and_for_an_anonymous_report_the_secret() {
     let app = spawn_app().await;
     let w = app.world().await;
