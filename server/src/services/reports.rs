@@ -1,7 +1,7 @@
 //! Citizens' reports: stored once per idempotency key, with their photos, in one transaction,
 //! and acknowledged at once; followed with a tracking code (plus a secret when anonymous).
 
-use crate::db::{in_transaction, new_id, now_ms, DbConn};
+use crate::db::{in_transaction, new_id, new_random_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::{counters, report_events, report_photos, reports, staff, units};
@@ -137,8 +137,13 @@ fn resolve_place(conn: &mut DbConn, input: &NewReport) -> AppResult<(String, Opt
     Ok((unit_id, counter_id))
 }
 
+/// How the rows of a report get their ids: [`new_random_id`] for an anonymous report.
+type IdMaker = fn() -> String;
+
+#[allow(clippy::too_many_arguments)]
 fn insert_event(
     conn: &mut DbConn,
+    make_id: IdMaker,
     report_id: &str,
     kind: &str,
     public: bool,
@@ -147,7 +152,7 @@ fn insert_event(
     at: i64,
 ) -> AppResult<()> {
     let row = (
-        report_events::id.eq(new_id()),
+        report_events::id.eq(make_id()),
         report_events::report_id.eq(report_id.to_string()),
         report_events::kind.eq(kind.to_string()),
         report_events::public.eq(public),
@@ -167,6 +172,7 @@ fn insert_event(
 /// citizen's addition they came with (none for the report's own photos).
 fn insert_photos(
     conn: &mut DbConn,
+    make_id: IdMaker,
     report_id: &str,
     event_id: Option<&str>,
     first_position: usize,
@@ -175,7 +181,7 @@ fn insert_photos(
 ) -> AppResult<()> {
     for (i, photo) in photos.iter().enumerate() {
         let row = (
-            report_photos::id.eq(new_id()),
+            report_photos::id.eq(make_id()),
             report_photos::report_id.eq(report_id.to_string()),
             report_photos::event_id.eq(event_id.map(str::to_string)),
             report_photos::position.eq((first_position + i) as i32),
@@ -263,7 +269,15 @@ pub fn add_citizen_info(
                 .values(row.clone())
                 .execute(conn)
         })?;
-        insert_photos(conn, &rid, Some(&event_id), stored as usize, photos, now)?;
+        insert_photos(
+            conn,
+            new_id,
+            &rid,
+            Some(&event_id),
+            stored as usize,
+            photos,
+            now,
+        )?;
         db_run!(conn, {
             diesel::update(reports::table.filter(reports::id.eq(&rid)))
                 .set(reports::updated_at.eq(now))
@@ -348,9 +362,14 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
             return Ok(receipt);
         }
         let (unit_id, counter_id) = resolve_place(conn, &p.input)?;
-        let id = new_id();
-        let now = now_ms();
         let input = &p.input;
+        let ids: IdMaker = if input.reporter.is_none() {
+            new_random_id
+        } else {
+            new_id
+        };
+        let id = ids();
+        let now = now_ms();
         let row = (
             reports::id.eq(id.clone()),
             reports::tracking_code.eq(p.tracking_code.clone()),
@@ -379,12 +398,23 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
                 .values(row.clone())
                 .execute(conn)
         })?;
-        insert_photos(conn, &id, None, 0, &p.photos, now)?;
-        insert_event(conn, &id, "received", true, None, "", now)?;
+        insert_photos(conn, ids, &id, None, 0, &p.photos, now)?;
+        // One millisecond apart: timelines are ordered by (created_at, id), and random ids
+        // would otherwise shuffle entries of the same instant.
+        insert_event(conn, ids, &id, "received", true, None, "", now)?;
         // Acknowledged by the system at once (the law's reply on acceptance comes later).
-        insert_event(conn, &id, "acknowledged", true, Some("system"), "", now)?;
+        insert_event(
+            conn,
+            ids,
+            &id,
+            "acknowledged",
+            true,
+            Some("system"),
+            "",
+            now + 1,
+        )?;
         if input.wants_meeting {
-            insert_event(conn, &id, "meeting_requested", true, None, "", now)?;
+            insert_event(conn, ids, &id, "meeting_requested", true, None, "", now + 2)?;
         }
         Ok(ReportReceipt {
             tracking_code: grouped(&p.tracking_code),

@@ -345,6 +345,66 @@ async fn the_citizen_pages_are_never_cached() {
     assert_eq!(rated.headers()["cache-control"], "no-store");
 }
 
+/// The UUID versions of every stored report, report photo and report event id.
+async fn stored_id_versions(app: &TestApp) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let db = app.db.clone();
+    let (reports, photos, events): (Vec<String>, Vec<String>, Vec<String>) =
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.get().unwrap();
+            let conn = &mut conn;
+            server::db_run!(conn, {
+                (
+                    reports::table.select(reports::id).load(conn).unwrap(),
+                    report_photos::table
+                        .select(report_photos::id)
+                        .load(conn)
+                        .unwrap(),
+                    report_events::table
+                        .select(report_events::id)
+                        .load(conn)
+                        .unwrap(),
+                )
+            })
+        })
+        .await
+        .unwrap();
+    let versions = |ids: Vec<String>| {
+        ids.iter()
+            .map(|id| uuid::Uuid::parse_str(id).unwrap().get_version_num())
+            .collect::<Vec<_>>()
+    };
+    (versions(reports), versions(photos), versions(events))
+}
+
+#[tokio::test]
+async fn an_anonymous_report_s_ids_carry_no_time() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let mut body = anonymous_report(&w.counter_a.qr_token, &key());
+    body["wants_meeting"] = json!(true);
+    let receipt: ReportReceipt = ok_json(
+        send(
+            &app,
+            &body,
+            vec![
+                camera_photo("Canon_40D.jpg"),
+                camera_photo("gps_DSCN0010.jpg"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let (reports, photos, events) = stored_id_versions(&app).await;
+    assert_eq!(reports, [4], "the report id is random (UUIDv4)");
+    assert_eq!(photos, [4, 4]);
+    assert_eq!(events, [4, 4, 4]);
+    // Random ids do not shuffle the timeline.
+    let view: ReportView =
+        ok_json(track(&app, &receipt.tracking_code, receipt.secret.as_deref()).await).await;
+    let kinds: Vec<&str> = view.timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["received", "acknowledged", "meeting_requested"]);
+}
+
 #[tokio::test]
 async fn tracking_needs_the_code_and_for_an_anonymous_report_the_secret() {
     let app = spawn_app().await;
