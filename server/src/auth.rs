@@ -353,13 +353,69 @@ pub fn revoke_all_sessions(conn: &mut DbConn, account_id: &str) -> AppResult<()>
 }
 
 /// The address a request came from, for per-address rate limits (never stored).
+///
+/// Behind a trusted proxy it is the rightmost `X-Forwarded-For` entry: the address the proxy
+/// itself saw and appended. Entries to its left come from the client, who can write anything
+/// there to dodge the per-network limits, so they are never read (nor is `Forwarded`).
 pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
     if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok());
+        if let Some(ip) = rightmost_forwarded(forwarded) {
             return ip.to_string();
         }
     }
     req.peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The last address of a list of `X-Forwarded-For` values (a proxy appends to the last one or
+/// adds a header of its own), if it is an address (a port, if any, is dropped).
+fn rightmost_forwarded<'a>(values: impl Iterator<Item = &'a str>) -> Option<std::net::IpAddr> {
+    let last = values
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .last()?;
+    last.parse::<std::net::IpAddr>()
+        .ok()
+        .or_else(|| last.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn address(headers: &[&str], trust_proxy: bool) -> String {
+        let mut req = TestRequest::default().peer_addr("192.0.2.10:40000".parse().unwrap());
+        for h in headers {
+            req = req.append_header(("X-Forwarded-For", *h));
+        }
+        client_address(&req.to_http_request(), trust_proxy)
+    }
+
+    #[test]
+    fn the_proxy_s_own_entry_is_the_client_not_what_the_client_wrote() {
+        // The client forged "1.2.3.4"; the proxy appended the address it saw.
+        assert_eq!(address(&["1.2.3.4, 203.0.113.7"], true), "203.0.113.7");
+        assert_eq!(address(&["1.2.3.4", "203.0.113.7"], true), "203.0.113.7");
+        assert_eq!(address(&["203.0.113.7"], true), "203.0.113.7");
+        assert_eq!(address(&["1.2.3.4, 2001:db8::1"], true), "2001:db8::1");
+        assert_eq!(address(&["1.2.3.4, 203.0.113.7:5555"], true), "203.0.113.7");
+        assert_eq!(address(&["1.2.3.4,  203.0.113.7 , "], true), "203.0.113.7");
+    }
+
+    #[test]
+    fn the_peer_address_without_a_usable_header_or_without_a_trusted_proxy() {
+        assert_eq!(address(&[], true), "192.0.2.10");
+        assert_eq!(
+            address(&["1.2.3.4, khong-phai-dia-chi"], true),
+            "192.0.2.10"
+        );
+        assert_eq!(address(&["1.2.3.4, 203.0.113.7"], false), "192.0.2.10");
+    }
 }

@@ -198,7 +198,7 @@ async fn get_public_counter(
 
 #[utoipa::path(post, path = "/api/v1/ratings", tag = "citizen", request_body = NewRating,
     params(("x-device-id" = Option<String>, Header, description = "A device id kept by an app or kiosk (22-64 URL-safe characters); browsers use the mb_device cookie")),
-    responses((status = 200, body = RatingReceipt), (status = 400, body = ApiError), (status = 404, body = ApiError), (status = 429, body = ApiError)))]
+    responses((status = 200, body = RatingReceipt), (status = 400, body = ApiError), (status = 404, body = ApiError), (status = 409, description = "the idempotency key was already used with another rating", body = ApiError), (status = 429, body = ApiError)))]
 async fn post_rating(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -46,7 +46,8 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
 
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    /// Take the client address from the rightmost `X-Forwarded-For` entry, the one the proxy
+    /// appended (only behind a trusted reverse proxy).
     #[arg(long, env = "MINHBACH_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 

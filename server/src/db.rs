@@ -210,6 +210,14 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// A time-ordered id (UUIDv7): its first 48 bits are the creation time in milliseconds.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// An id that says nothing about when it was made (UUIDv4, 122 random bits), for rows of an
+/// anonymous report: their ids travel (photo addresses, tracking access) and must not be
+/// matched in time against other rows of the same phone.
+pub fn new_random_id() -> String {
+    uuid::Uuid::new_v4().to_string()
 }

@@ -202,6 +202,25 @@ fn secret_for(state: &AppState, idempotency_key: &str) -> String {
     ))
 }
 
+/// How long after a report is stored a replay of its submission still gets the secret back
+/// (a retry after a lost answer); later, the receipt comes without it.
+const SECRET_REPLAY_MS: i64 = 15 * 60 * 1000;
+
+/// The receipt as the citizen gets it: with the secret of an anonymous report, derived again
+/// from the key, only while the report is fresh.
+fn with_secret(
+    state: &AppState,
+    receipt: ReportReceipt,
+    anonymous: bool,
+    key: &str,
+) -> ReportReceipt {
+    let fresh = crate::db::now_ms() - receipt.created_at < SECRET_REPLAY_MS;
+    ReportReceipt {
+        secret: (anonymous && fresh).then(|| reports::grouped(&secret_for(state, key))),
+        ..receipt
+    }
+}
+
 fn idempotency_hash(key: &str) -> String {
     hex::encode(Sha256::digest(format!("report:{key}").as_bytes()))
 }
@@ -253,22 +272,21 @@ pub async fn submit_report(state: &AppState, upload: ReportUpload) -> AppResult<
     let input = shared::report::new_report(&upload.report)?;
     let key = input.idempotency_key.clone();
     let id_hash = idempotency_hash(&key);
+    let request_hash = reports::request_hash(&input, &upload.photos)?;
     let anonymous = input.reporter.is_none();
-    // A retry of a stored report is answered without redoing the slow work.
-    let h = id_hash.clone();
-    let code = state
+    // A retry of a stored report is answered without redoing the slow work; the same key
+    // with another report is refused.
+    let (h, rh) = (id_hash.clone(), request_hash.clone());
+    let stored = state
         .db
-        .run(move |c| reports::receipt_by_idempotency(c, &h))
+        .run(move |c| reports::receipt_by_idempotency(c, &h, &rh))
         .await?;
-    if let Some(receipt) = code {
-        return Ok(ReportReceipt {
-            secret: anonymous.then(|| reports::grouped(&secret_for(state, &key))),
-            ..receipt
-        });
+    if let Some(receipt) = stored {
+        return Ok(with_secret(state, receipt, anonymous, &key));
     }
     let photos = process_photos(state, upload.photos).await?;
     let secret = anonymous.then(|| secret_for(state, &key));
-    let secret_hash = match secret.clone() {
+    let secret_hash = match secret {
         Some(s) => Some(
             tokio::task::spawn_blocking(move || crate::auth::hash_password(&s))
                 .await
@@ -284,15 +302,15 @@ pub async fn submit_report(state: &AppState, upload: ReportUpload) -> AppResult<
         email_enc: enc(reporter.as_ref().and_then(|r| r.email.as_deref())),
         input,
         idempotency_hash: id_hash,
+        request_hash,
         tracking_code: reports::random_code(),
         secret_hash,
         photos,
     };
+    // The stored report (this one, or its twin if a retry won the race) with the same
+    // secret as the one hashed above: both come from the key.
     let receipt = state.db.run(move |c| reports::submit(c, prepared)).await?;
-    Ok(ReportReceipt {
-        secret: secret.map(|s| reports::grouped(&s)),
-        ..receipt
-    })
+    Ok(with_secret(state, receipt, anonymous, &key))
 }
 
 /// Finds the report a tracking code (and secret) opens, or refuses without saying which was
@@ -336,7 +354,7 @@ pub async fn open_report(
 
 #[utoipa::path(post, path = "/api/v1/reports", tag = "citizen",
     request_body(content_type = "multipart/form-data", description = "`report`: the NewReport as JSON; `photos`: up to 5 images (JPEG, PNG, WebP)"),
-    responses((status = 200, body = ReportReceipt), (status = 400, body = ApiError), (status = 413, body = ApiError), (status = 415, body = ApiError), (status = 429, body = ApiError)))]
+    responses((status = 200, body = ReportReceipt), (status = 400, body = ApiError), (status = 409, description = "the idempotency key was already used with another report", body = ApiError), (status = 413, body = ApiError), (status = 415, body = ApiError), (status = 429, body = ApiError)))]
 async fn post_report(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -185,6 +185,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         let app = App::new()
             .app_data(data)
             .wrap(from_fn(csrf_guard))
+            .wrap(from_fn(no_store_citizen_pages))
             .wrap(Compress::default())
             .wrap(security_headers())
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
@@ -215,6 +216,31 @@ fn security_headers() -> DefaultHeaders {
              script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; connect-src 'self'; \
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         ))
+}
+
+/// The citizen's pages: the counter page and everything under it, the report form and the
+/// tracking page. Their forms carry a fresh idempotency key and their answers may hold a
+/// receipt or a secret: a cache that kept one would hand the same key, or the secret, to the
+/// next phone behind it.
+fn is_citizen_page(path: &str) -> bool {
+    path.starts_with("/q/") || matches!(path, "/report" | "/track")
+}
+
+/// `Cache-Control: no-store` on every answer of a citizen's page, whoever rendered it (the
+/// Leptos pages, the form posts, their redirects).
+async fn no_store_citizen_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let no_store = is_citizen_page(req.path());
+    let mut res = next.call(req).await?;
+    if no_store {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(res)
 }
 
 /// Refuses a state-changing request that a browser sent from another site. Requests with a

@@ -11,6 +11,7 @@ use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::{counters, ratings, staff, units};
 use diesel::prelude::*;
+use sha2::{Digest, Sha256};
 use shared::citizen::{
     NewRating, PublicCounter, PublicOfficer, RatingDetail, RatingReceipt, Satisfaction, SipasScores,
 };
@@ -46,6 +47,7 @@ struct ReceiptRow {
     overall: String,
     staff_id: Option<String>,
     created_at: i64,
+    request_hash: Option<String>,
 }
 
 fn unknown_counter() -> AppError {
@@ -132,6 +134,24 @@ fn receipt(row: ReceiptRow, token: &str) -> RatingReceipt {
     }
 }
 
+/// SHA-256 of a validated rating as JSON: a retry sends the same, another rating does not.
+fn request_hash(input: &NewRating) -> AppResult<String> {
+    let json = serde_json::to_vec(input).map_err(AppError::internal)?;
+    let mut h = Sha256::new();
+    h.update(b"rating:");
+    h.update(&json);
+    Ok(hex::encode(h.finalize()))
+}
+
+/// A key sent again with another rating: refused, and the stored rating is left as it is.
+fn replayed_differently() -> AppError {
+    AppError(ApiError::with_message(
+        ErrorCode::Conflict,
+        "Đánh giá này đã được gửi trước đó với nội dung khác. Đánh giá đã gửi không bị thay đổi. Để đánh giá lại, vui lòng tải lại trang.",
+        "This rating was already sent with different content. The rating already sent has not been changed. To rate again, please reload the page.",
+    ))
+}
+
 fn find_by_key(conn: &mut DbConn, key: &str) -> AppResult<Option<ReceiptRow>> {
     let key = key.to_string();
     Ok(db_run!(conn, {
@@ -174,15 +194,25 @@ fn score(v: Option<u8>) -> Option<i32> {
 
 /// Stores a validated rating, once, inside a transaction the caller holds (the batch writer
 /// puts many ratings in one transaction, each in a savepoint). A retry with the same
-/// idempotency key gets the first receipt back; a second rating of the same counter from the
-/// same device within the window is refused politely; a burst is stored but flagged.
+/// idempotency key and the same rating gets the first receipt back (the same key with another
+/// rating is a conflict); a second rating of the same counter from the same device within the
+/// window is refused politely; a burst is stored but flagged.
 pub fn submit_one(
     conn: &mut DbConn,
     input: &NewRating,
     source: &RatingSource,
     rules: &RatingRules,
 ) -> AppResult<RatingReceipt> {
+    let request_hash = request_hash(input)?;
     if let Some(existing) = find_by_key(conn, &input.idempotency_key)? {
+        // Rows stored before fingerprints were kept (NULL) match any rating.
+        if existing
+            .request_hash
+            .as_deref()
+            .is_some_and(|stored| stored != request_hash)
+        {
+            return Err(replayed_differently());
+        }
         let (counter_id, _, token) = counter_of_token(conn, &input.counter_token)?;
         if existing.counter_id != counter_id {
             return Err(AppError::code(ErrorCode::Conflict));
@@ -259,6 +289,7 @@ pub fn submit_one(
         ratings::flagged.eq(flag_reason.is_some()),
         ratings::flag_reason.eq(flag_reason),
         ratings::idempotency_key.eq(input.idempotency_key.clone()),
+        ratings::request_hash.eq(Some(request_hash)),
         ratings::created_at.eq(now),
         ratings::updated_at.eq(now),
     );

@@ -1,12 +1,13 @@
 //! Citizens' reports: stored once per idempotency key, with their photos, in one transaction,
 //! and acknowledged at once; followed with a tracking code (plus a secret when anonymous).
 
-use crate::db::{in_transaction, new_id, now_ms, DbConn};
+use crate::db::{in_transaction, new_id, new_random_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::{counters, report_events, report_photos, reports, staff, units};
 use diesel::prelude::*;
 use rand::Rng;
+use sha2::{Digest, Sha256};
 use shared::report::{
     NewReport, PublicEvent, ReportCategory, ReportKind, ReportReceipt, ReportView,
 };
@@ -60,6 +61,8 @@ pub struct PreparedReport {
     pub input: NewReport,
     /// SHA-256 of the client's idempotency key: the raw key never reaches the database.
     pub idempotency_hash: String,
+    /// [`request_hash`] of what was sent, so that a replay of the key must send the same.
+    pub request_hash: String,
     pub tracking_code: String,
     /// argon2id of the secret, for an anonymous report.
     pub secret_hash: Option<String>,
@@ -135,8 +138,13 @@ fn resolve_place(conn: &mut DbConn, input: &NewReport) -> AppResult<(String, Opt
     Ok((unit_id, counter_id))
 }
 
+/// How the rows of a report get their ids: [`new_random_id`] for an anonymous report.
+type IdMaker = fn() -> String;
+
+#[allow(clippy::too_many_arguments)]
 fn insert_event(
     conn: &mut DbConn,
+    make_id: IdMaker,
     report_id: &str,
     kind: &str,
     public: bool,
@@ -145,7 +153,7 @@ fn insert_event(
     at: i64,
 ) -> AppResult<()> {
     let row = (
-        report_events::id.eq(new_id()),
+        report_events::id.eq(make_id()),
         report_events::report_id.eq(report_id.to_string()),
         report_events::kind.eq(kind.to_string()),
         report_events::public.eq(public),
@@ -165,6 +173,7 @@ fn insert_event(
 /// citizen's addition they came with (none for the report's own photos).
 fn insert_photos(
     conn: &mut DbConn,
+    make_id: IdMaker,
     report_id: &str,
     event_id: Option<&str>,
     first_position: usize,
@@ -173,7 +182,7 @@ fn insert_photos(
 ) -> AppResult<()> {
     for (i, photo) in photos.iter().enumerate() {
         let row = (
-            report_photos::id.eq(new_id()),
+            report_photos::id.eq(make_id()),
             report_photos::report_id.eq(report_id.to_string()),
             report_photos::event_id.eq(event_id.map(str::to_string)),
             report_photos::position.eq((first_position + i) as i32),
@@ -246,7 +255,15 @@ pub fn add_citizen_info(
             text: None,
         };
         let event_id = super::cases::insert_record(conn, &rid, &record, text, Some(&h))?;
-        insert_photos(conn, &rid, Some(&event_id), stored as usize, photos, now)?;
+        insert_photos(
+            conn,
+            new_id,
+            &rid,
+            Some(&event_id),
+            stored as usize,
+            photos,
+            now,
+        )?;
         db_run!(conn, {
             diesel::update(reports::table.filter(reports::id.eq(&rid)))
                 .set(reports::updated_at.eq(now))
@@ -256,23 +273,56 @@ pub fn add_citizen_info(
     })
 }
 
+/// SHA-256 of a submission in canonical form: the validated report as JSON, then the SHA-256
+/// of each photo's bytes as uploaded, in order. Two sends of one report (a retry, a draft sent
+/// again) have the same fingerprint; a different report under the same key does not.
+pub fn request_hash(input: &NewReport, photos: &[Vec<u8>]) -> AppResult<String> {
+    let json = serde_json::to_vec(input).map_err(AppError::internal)?;
+    let mut h = Sha256::new();
+    h.update(b"report:");
+    h.update(&json);
+    for photo in photos {
+        h.update(Sha256::digest(photo));
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// A key sent again with another report: refused, and the stored report is left as it is.
+pub fn replayed_differently() -> AppError {
+    AppError(ApiError::with_message(
+        ErrorCode::Conflict,
+        "Biểu mẫu này đã được gửi trước đó với nội dung khác. Phản ánh đã gửi không bị thay đổi. Để gửi một phản ánh mới, vui lòng tải lại trang rồi gửi lại.",
+        "This form was already sent with different content. The report already sent has not been changed. To send a new report, please reload the page and send it again.",
+    ))
+}
+
 /// The receipt of the report stored under this idempotency hash, if any (without the secret,
-/// which only the caller can derive again).
+/// which only the caller can derive again). A stored report whose fingerprint differs from
+/// `request_hash` is a conflict; one stored before fingerprints were kept (NULL) matches.
 pub fn receipt_by_idempotency(
     conn: &mut DbConn,
     idempotency_hash: &str,
+    request_hash: &str,
 ) -> AppResult<Option<ReportReceipt>> {
     let h = idempotency_hash.to_string();
-    let found: Option<(String, String, i64)> = db_run!(conn, {
+    let found: Option<(String, String, i64, Option<String>)> = db_run!(conn, {
         reports::table
             .filter(reports::idempotency_key.eq(h))
-            .select((reports::id, reports::tracking_code, reports::created_at))
+            .select((
+                reports::id,
+                reports::tracking_code,
+                reports::created_at,
+                reports::request_hash,
+            ))
             .first(conn)
             .optional()
     })?;
-    let Some((id, code, at)) = found else {
+    let Some((id, code, at, stored_hash)) = found else {
         return Ok(None);
     };
+    if stored_hash.is_some_and(|stored| stored != request_hash) {
+        return Err(replayed_differently());
+    }
     let photos: i64 = db_run!(conn, {
         report_photos::table
             .filter(report_photos::report_id.eq(id))
@@ -289,18 +339,23 @@ pub fn receipt_by_idempotency(
 
 /// Stores the report, its photos and its first timeline entries in one transaction; the
 /// citizen is told "received" only once that transaction has committed. A retry (same
-/// idempotency key) finds the stored report and gets its receipt; the caller derives the
-/// same secret again.
+/// idempotency key and the same request) finds the stored report and gets its receipt; the
+/// caller derives the same secret again. The same key with another request is a conflict.
 pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> {
     in_transaction(conn, |conn| {
         // Inside the transaction: two retries racing each other store one report.
-        if let Some(receipt) = receipt_by_idempotency(conn, &p.idempotency_hash)? {
+        if let Some(receipt) = receipt_by_idempotency(conn, &p.idempotency_hash, &p.request_hash)? {
             return Ok(receipt);
         }
         let (unit_id, counter_id) = resolve_place(conn, &p.input)?;
-        let id = new_id();
-        let now = now_ms();
         let input = &p.input;
+        let ids: IdMaker = if input.reporter.is_none() {
+            new_random_id
+        } else {
+            new_id
+        };
+        let id = ids();
+        let now = now_ms();
         let row = (
             reports::id.eq(id.clone()),
             reports::tracking_code.eq(p.tracking_code.clone()),
@@ -320,6 +375,7 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
             reports::wants_meeting.eq(input.wants_meeting),
             reports::status.eq("received"),
             reports::idempotency_key.eq(p.idempotency_hash.clone()),
+            reports::request_hash.eq(Some(p.request_hash.clone())),
             reports::created_at.eq(now),
             reports::updated_at.eq(now),
         );
@@ -328,12 +384,23 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
                 .values(row.clone())
                 .execute(conn)
         })?;
-        insert_photos(conn, &id, None, 0, &p.photos, now)?;
-        insert_event(conn, &id, "received", true, None, "", now)?;
+        insert_photos(conn, ids, &id, None, 0, &p.photos, now)?;
+        // One millisecond apart: timelines are ordered by (created_at, id), and random ids
+        // would otherwise shuffle entries of the same instant.
+        insert_event(conn, ids, &id, "received", true, None, "", now)?;
         // Acknowledged by the system at once (the law's reply on acceptance comes later).
-        insert_event(conn, &id, "acknowledged", true, Some("system"), "", now)?;
+        insert_event(
+            conn,
+            ids,
+            &id,
+            "acknowledged",
+            true,
+            Some("system"),
+            "",
+            now + 1,
+        )?;
         if input.wants_meeting {
-            insert_event(conn, &id, "meeting_requested", true, None, "", now)?;
+            insert_event(conn, ids, &id, "meeting_requested", true, None, "", now + 2)?;
         }
         super::cases::store_deadline(conn, &id)?;
         Ok(ReportReceipt {

@@ -121,6 +121,60 @@ async fn a_retried_rating_is_stored_once_with_the_same_receipt() {
 }
 
 #[tokio::test]
+async fn a_key_sent_again_with_another_rating_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let body = json!({
+        "counter_token": w.counter_a.qr_token,
+        "overall": "satisfied",
+        "idempotency_key": key(),
+    });
+    let dev = device();
+    let first: RatingReceipt = ok_json(rate(&app, &dev, body.clone()).await).await;
+    for (field, value) in [
+        ("overall", json!("not_satisfied")),
+        ("staff_id", json!(w.staff_a.id)),
+        ("comment", json!("Chờ quá lâu")),
+        ("sipas", json!({ "attitude": 1 })),
+        ("counter_token", json!(w.counter_b.qr_token)),
+    ] {
+        let mut other = body.clone();
+        other[field] = value;
+        let err = assert_api_error(rate(&app, &dev, other).await, 409, ErrorCode::Conflict).await;
+        assert!(
+            err.message.vi.contains("nội dung khác"),
+            "{}",
+            err.message.vi
+        );
+    }
+    let rows = stored(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "satisfied");
+    // The same rating again: the same receipt.
+    let again: RatingReceipt = ok_json(rate(&app, &dev, body.clone()).await).await;
+    assert_eq!(again, first);
+    // A rating stored before fingerprints were kept matches any replay of its key at its counter.
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().expect("connection");
+        let conn = &mut conn;
+        server::db_run!(conn, {
+            diesel::update(ratings::table)
+                .set(ratings::request_hash.eq(None::<String>))
+                .execute(conn)
+        })
+        .expect("update")
+    })
+    .await
+    .expect("join");
+    let mut other = body.clone();
+    other["overall"] = json!("very_satisfied");
+    let legacy: RatingReceipt = ok_json(rate(&app, &dev, other).await).await;
+    assert_eq!(legacy, first);
+    assert_eq!(stored(&app).await.len(), 1);
+}
+
+#[tokio::test]
 async fn one_rating_per_device_per_counter_within_the_window() {
     let app = spawn_app().await;
     let w = app.world().await;

@@ -222,6 +222,189 @@ async fn a_retried_report_is_stored_once_with_the_same_code_and_secret() {
     assert_eq!(stored_photos(&app).await.len(), 1);
 }
 
+/// Runs an SQL update on the stored reports (to age a report, or to make it look like a row
+/// stored before fingerprints were kept).
+async fn change_stored_reports(
+    app: &TestApp,
+    change: impl FnOnce(&mut server::db::DbConn) -> QueryResult<usize> + Send + 'static,
+) {
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || change(&mut db.get().unwrap()).unwrap())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_key_sent_again_with_another_report_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let k = key();
+    let body = anonymous_report(&w.counter_a.qr_token, &k);
+    let photo = || camera_photo("Canon_40D.jpg");
+    let first: ReportReceipt = ok_json(send(&app, &body, vec![photo()]).await).await;
+    let before = everything_stored(&app).await;
+
+    let mut other_text = body.clone();
+    other_text["description"] = json!("Cán bộ yêu cầu nộp 2.000.000 đồng, nếu không sẽ trả hồ sơ.");
+    let mut other_unit = body.clone();
+    other_unit["counter_token"] = json!(w.counter_b.qr_token);
+    let mut named = body.clone();
+    named["reporter"] =
+        json!({ "full_name": "Nguyễn Văn Công Dân", "phone": "0912 345 678", "consent": true });
+    for (report, photos) in [
+        (&other_text, vec![photo()]),
+        (&other_unit, vec![photo()]),
+        (&named, vec![photo()]),
+        (&body, vec![camera_photo("gps_DSCN0010.jpg")]),
+        (&body, vec![]),
+        (&body, vec![photo(), photo()]),
+    ] {
+        let err =
+            assert_api_error(send(&app, report, photos).await, 409, ErrorCode::Conflict).await;
+        assert!(
+            err.message.vi.contains("nội dung khác"),
+            "{}",
+            err.message.vi
+        );
+        assert!(
+            err.message.en.contains("different content"),
+            "{}",
+            err.message.en
+        );
+    }
+    assert_eq!(
+        everything_stored(&app).await,
+        before,
+        "a refused replay changed what is stored"
+    );
+    assert_eq!(stored_photos(&app).await.len(), 1);
+
+    // The same report again, even typed with other line ends and spaces: the same receipt,
+    // secret included.
+    let again: ReportReceipt = ok_json(send(&app, &body, vec![photo()]).await).await;
+    assert_eq!(again, first);
+    assert!(again.secret.is_some());
+    let mut spaced = body.clone();
+    spaced["description"] = json!(format!("  {}\r\n", body["description"].as_str().unwrap()));
+    let again: ReportReceipt = ok_json(send(&app, &spaced, vec![photo()]).await).await;
+    assert_eq!(again, first);
+    assert_eq!(stored_reports(&app).await.len(), 1);
+
+    // A quarter of an hour later the receipt comes back without the secret.
+    change_stored_reports(&app, |conn| {
+        server::db_run!(conn, {
+            diesel::update(reports::table)
+                .set(reports::created_at.eq(reports::created_at - 16 * 60 * 1000))
+                .execute(conn)
+        })
+    })
+    .await;
+    let late: ReportReceipt = ok_json(send(&app, &body, vec![photo()]).await).await;
+    assert_eq!(late.tracking_code, first.tracking_code);
+    assert_eq!(late.secret, None);
+
+    // A report stored before fingerprints were kept matches any replay of its key.
+    change_stored_reports(&app, |conn| {
+        server::db_run!(conn, {
+            diesel::update(reports::table)
+                .set(reports::request_hash.eq(None::<String>))
+                .execute(conn)
+        })
+    })
+    .await;
+    let legacy: ReportReceipt = ok_json(send(&app, &other_text, vec![]).await).await;
+    assert_eq!(legacy.tracking_code, first.tracking_code);
+    assert_eq!(stored_reports(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_citizen_pages_are_never_cached() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let token = &w.counter_a.qr_token;
+    for path in [format!("/q/{token}"), "/report".into(), "/track".into()] {
+        let resp = app.get_anonymous(&path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(
+            resp.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let rated = app
+        .client
+        .post(app.url(&format!("/q/{token}/rate")))
+        .header("origin", &app.address)
+        .form(&[("overall", "satisfied"), ("idempotency_key", &key())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rated.status(), 303);
+    assert_eq!(rated.headers()["cache-control"], "no-store");
+}
+
+/// The UUID versions of every stored report, report photo and report event id.
+async fn stored_id_versions(app: &TestApp) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let db = app.db.clone();
+    let (reports, photos, events): (Vec<String>, Vec<String>, Vec<String>) =
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.get().unwrap();
+            let conn = &mut conn;
+            server::db_run!(conn, {
+                (
+                    reports::table.select(reports::id).load(conn).unwrap(),
+                    report_photos::table
+                        .select(report_photos::id)
+                        .load(conn)
+                        .unwrap(),
+                    report_events::table
+                        .select(report_events::id)
+                        .load(conn)
+                        .unwrap(),
+                )
+            })
+        })
+        .await
+        .unwrap();
+    let versions = |ids: Vec<String>| {
+        ids.iter()
+            .map(|id| uuid::Uuid::parse_str(id).unwrap().get_version_num())
+            .collect::<Vec<_>>()
+    };
+    (versions(reports), versions(photos), versions(events))
+}
+
+#[tokio::test]
+async fn an_anonymous_report_s_ids_carry_no_time() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let mut body = anonymous_report(&w.counter_a.qr_token, &key());
+    body["wants_meeting"] = json!(true);
+    let receipt: ReportReceipt = ok_json(
+        send(
+            &app,
+            &body,
+            vec![
+                camera_photo("Canon_40D.jpg"),
+                camera_photo("gps_DSCN0010.jpg"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let (reports, photos, events) = stored_id_versions(&app).await;
+    assert_eq!(reports, [4], "the report id is random (UUIDv4)");
+    assert_eq!(photos, [4, 4]);
+    assert_eq!(events, [4, 4, 4]);
+    // Random ids do not shuffle the timeline.
+    let view: ReportView =
+        ok_json(track(&app, &receipt.tracking_code, receipt.secret.as_deref()).await).await;
+    let kinds: Vec<&str> = view.timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["received", "acknowledged", "meeting_requested"]);
+}
+
 #[tokio::test]
 async fn tracking_needs_the_code_and_for_an_anonymous_report_the_secret() {
     let app = spawn_app().await;

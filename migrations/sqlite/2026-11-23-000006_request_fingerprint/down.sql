@@ -1,0 +1,2 @@
+ALTER TABLE ratings DROP COLUMN request_hash;
+ALTER TABLE reports DROP COLUMN request_hash;
