@@ -63,6 +63,20 @@ pub trait Backend: Send + Sync {
         id: String,
         action: shared::workflow::Action,
     ) -> R<shared::case::CaseDetail>;
+    /// Opens this week's reception session of the head's unit (or finds it open).
+    async fn open_reception(&self, auth: &PageAuth) -> R<shared::reception::ReceptionSession>;
+    async fn reception(
+        &self,
+        auth: &PageAuth,
+        id: String,
+    ) -> R<shared::reception::ReceptionSession>;
+    /// Records a meeting in a session's reception log.
+    async fn record_reception(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        input: shared::reception::NewReceptionEntry,
+    ) -> R<shared::reception::ReceptionSession>;
     /// One year of the working-day calendar.
     async fn calendar_year(&self, auth: &PageAuth, year: i32) -> R<shared::calendar::CalendarYear>;
     /// Replaces one year of the calendar (national administrators).

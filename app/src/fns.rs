@@ -547,3 +547,60 @@ pub async fn save_calendar_year(
         Err(e) => Err(ssr::refuse(e)),
     }
 }
+
+/// "Mở phiên tiếp công dân tuần này": opens (or finds) the session and goes to its page.
+#[server(prefix = "/fn", endpoint = "reception-open")]
+pub async fn open_reception() -> Result<shared::reception::ReceptionSession, FnError> {
+    let (b, auth) = ssr::backend()?;
+    match b.open_reception(&auth).await {
+        Ok(s) => {
+            ssr::saved(Some(format!("/admin/reception/{}", s.id)));
+            Ok(s)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "reception")]
+pub async fn get_reception(id: String) -> Result<shared::reception::ReceptionSession, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.reception(&auth, id).await.map_err(FnError)
+}
+
+/// A meeting recorded from the session page, with the reception log's fields.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "reception-record")]
+pub async fn record_reception(
+    session_id: String,
+    #[server(default)] report_id: String,
+    #[server(default)] citizen_name: String,
+    #[server(default)] citizen_address: String,
+    #[server(default)] matter: String,
+    #[server(default)] earlier_handling: String,
+    #[server(default)] request: String,
+    #[server(default)] action_taken: String,
+    #[server(default)] outcome: String,
+    #[server(default)] follow_up: String,
+    #[server(default)] public: Option<String>,
+) -> Result<shared::reception::ReceptionSession, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let input = shared::reception::NewReceptionEntry {
+        report_id: opt(report_id),
+        citizen_name,
+        citizen_address,
+        matter,
+        earlier_handling,
+        request,
+        action_taken,
+        outcome,
+        follow_up,
+        public: public.is_some(),
+    };
+    match b.record_reception(&auth, session_id, input).await {
+        Ok(s) => {
+            ssr::saved(None);
+            Ok(s)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}

@@ -98,6 +98,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/ratings/review", web::post().to(review_ratings))
             .route("/calendar/{year}", web::get().to(get_calendar_year))
             .route("/calendar/{year}", web::put().to(put_calendar_year))
+            .route("/reception/sessions", web::post().to(open_reception))
+            .route("/reception/sessions/{id}", web::get().to(get_reception))
+            .route(
+                "/reception/sessions/{id}/entries",
+                web::post().to(record_reception_entry),
+            )
+            .route(
+                "/reception/sessions/{id}/log.xlsx",
+                web::get().to(reception_log_xlsx),
+            )
             .route("/cases", web::get().to(list_cases))
             .route("/cases/{id}", web::get().to(get_case))
             .route("/cases/{id}/actions", web::post().to(act_on_case))
@@ -124,12 +134,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_accounts, create_account, get_account, update_account,
         list_flagged_ratings, review_ratings,
         list_cases, get_case, act_on_case, get_calendar_year, put_calendar_year,
+        open_reception, get_reception, record_reception_entry, reception_log_xlsx,
         import_units, import_staff,
         crate::startup::healthz, crate::startup::readyz,
     ),
     components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health,
         FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome,
-        CaseSummary, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
+        CaseSummary, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, shared::reception::ReceptionSession, shared::reception::ReceptionEntry, shared::reception::NewReceptionEntry, OpenReception, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
         shared::calendar::Stage, shared::calendar::DeadlineState)),
     modifiers(&BearerAuth),
     tags(
@@ -139,6 +150,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "staff", description = "Cán bộ / Staff"),
         (name = "accounts", description = "Tài khoản / Accounts"),
         (name = "cases", description = "Xử lý phản ánh / Case handling"),
+        (name = "reception", description = "Tiếp công dân định kỳ / Weekly citizen reception"),
         (name = "calendar", description = "Lịch ngày nghỉ, ngày làm bù / Days off and make-up days"),
         (name = "rating-review", description = "Xem xét đánh giá bị gắn cờ / Review of flagged ratings"),
         (name = "import", description = "Nhập CSV / CSV import"),
@@ -565,6 +577,92 @@ async fn act_on_case(
 ) -> AppResult<Json<CaseDetail>> {
     let (id, action) = (id.into_inner(), body.into_inner());
     with_db!(state, actor, |c| cases::act(c, &actor, &id, &action))
+}
+
+/// Which unit's session to open (default: the head's own unit).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct OpenReception {
+    #[serde(default)]
+    pub unit_id: Option<String>,
+}
+
+/// Opens this week's reception session of the head's unit (or finds it open) and returns it
+/// with its agenda: citizens who asked to meet, cases due or overdue, the meetings recorded.
+#[utoipa::path(post, path = "/api/v1/reception/sessions", tag = "reception", request_body = OpenReception, security(("bearer" = [])),
+    responses((status = 200, body = shared::reception::ReceptionSession), (status = 403, body = ApiError)))]
+async fn open_reception(
+    state: State,
+    actor: Actor,
+    body: JsonBody<OpenReception>,
+) -> AppResult<Json<shared::reception::ReceptionSession>> {
+    let unit_id = body.into_inner().unit_id;
+    let key = state.clone();
+    with_db!(state, actor, |c| {
+        crate::services::reception::open_this_week(c, &actor, unit_id.as_deref())
+            .and_then(|id| crate::services::reception::session(c, &actor, &key.data_key, &id))
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/reception/sessions/{id}", tag = "reception", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = shared::reception::ReceptionSession), (status = 404, body = ApiError)))]
+async fn get_reception(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+) -> AppResult<Json<shared::reception::ReceptionSession>> {
+    let (id, key) = (id.into_inner(), state.clone());
+    with_db!(state, actor, |c| crate::services::reception::session(
+        c,
+        &actor,
+        &key.data_key,
+        &id
+    ))
+}
+
+/// Records a meeting in the session's reception log; a meeting about a case goes onto its
+/// timeline (a public reply when marked public, else an internal note).
+#[utoipa::path(post, path = "/api/v1/reception/sessions/{id}/entries", tag = "reception", params(("id" = String, Path)), request_body = shared::reception::NewReceptionEntry, security(("bearer" = [])),
+    responses((status = 200, body = shared::reception::ReceptionSession), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn record_reception_entry(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+    body: JsonBody<shared::reception::NewReceptionEntry>,
+) -> AppResult<Json<shared::reception::ReceptionSession>> {
+    let (id, input, key) = (id.into_inner(), body.into_inner(), state.clone());
+    with_db!(state, actor, |c| crate::services::reception::record(
+        c,
+        &actor,
+        &key.data_key,
+        &id,
+        &input
+    ))
+}
+
+/// The session's reception log as an .xlsx workbook.
+#[utoipa::path(get, path = "/api/v1/reception/sessions/{id}/log.xlsx", tag = "reception", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ApiError)))]
+async fn reception_log_xlsx(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let (id, key) = (id.into_inner(), state.clone());
+    let (date, bytes) = state
+        .db
+        .run(move |c| {
+            let s = crate::services::reception::session(c, &actor, &key.data_key, &id)?;
+            Ok((s.date.clone(), crate::services::reception::log_xlsx(&s)?))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"so-tiep-cong-dan-{date}.xlsx\""),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(bytes))
 }
 
 /// One year of the working-day calendar: days off (holidays, Tết, swapped days) and make-up

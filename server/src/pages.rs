@@ -477,6 +477,40 @@ impl Backend for PagesBackend {
             .await
             .map_err(|e| e.0)
     }
+    async fn open_reception(
+        &self,
+        auth: &PageAuth,
+    ) -> Result<shared::reception::ReceptionSession, ApiError> {
+        let state = self.0.clone();
+        self.run(auth, move |c, a| {
+            let id = crate::services::reception::open_this_week(c, a, None)?;
+            crate::services::reception::session(c, a, &state.data_key, &id)
+        })
+        .await
+    }
+    async fn reception(
+        &self,
+        auth: &PageAuth,
+        id: String,
+    ) -> Result<shared::reception::ReceptionSession, ApiError> {
+        let state = self.0.clone();
+        self.run(auth, move |c, a| {
+            crate::services::reception::session(c, a, &state.data_key, &id)
+        })
+        .await
+    }
+    async fn record_reception(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        input: shared::reception::NewReceptionEntry,
+    ) -> Result<shared::reception::ReceptionSession, ApiError> {
+        let state = self.0.clone();
+        self.run(auth, move |c, a| {
+            crate::services::reception::record(c, a, &state.data_key, &id, &input)
+        })
+        .await
+    }
     async fn calendar_year(
         &self,
         auth: &PageAuth,

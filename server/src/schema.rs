@@ -231,6 +231,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reception_sessions (id) {
+        id -> Text,
+        unit_id -> Text,
+        session_date -> Text,
+        start_time -> Text,
+        end_time -> Text,
+        opened_by -> Text,
+        opened_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reception_entries (id) {
+        id -> Text,
+        session_id -> Text,
+        entry_no -> Integer,
+        report_id -> Nullable<Text>,
+        citizen_name_enc -> Text,
+        citizen_address_enc -> Text,
+        matter -> Text,
+        earlier_handling -> Text,
+        request -> Text,
+        action_taken -> Text,
+        outcome -> Text,
+        follow_up -> Text,
+        public -> Bool,
+        created_by -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(reception_sessions -> units (unit_id));
+diesel::joinable!(reception_entries -> reception_sessions (session_id));
 diesel::joinable!(case_apologies -> reports (report_id));
 diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(report_photos -> reports (report_id));
@@ -257,4 +291,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_apologies,
     calendar_years,
     outbox,
+    reception_sessions,
+    reception_entries,
 );

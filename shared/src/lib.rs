@@ -13,6 +13,7 @@ pub mod citizen;
 pub mod error;
 pub mod i18n;
 pub mod model;
+pub mod reception;
 pub mod report;
 pub mod review;
 pub mod validate;

@@ -9,7 +9,7 @@ import {
   startServer,
   launchBrowser,
   newContext,
-  axeViolations,
+  assertAccessible,
   waitForHydration,
   signIn,
   screenshot,
@@ -30,13 +30,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-// axe-core runs as a script in the page, so it checks the pages with JavaScript on; the no-JS
-// run renders the very same server HTML.
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core found WCAG 2.1 AA problems on ${what}`);
-}
 
 /** Sends the form whose submit button is `button`: a tap on a phone, a click elsewhere. */
 async function press(page, button, touch) {

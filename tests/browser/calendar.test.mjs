@@ -3,7 +3,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, newContext, axeViolations, waitForHydration, signIn, DESKTOP } from "./harness.mjs";
+import { startServer, launchBrowser, newContext, assertAccessible, waitForHydration, signIn, DESKTOP } from "./harness.mjs";
 
 let server;
 let browser;
@@ -17,11 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core found WCAG 2.1 AA problems on ${what}`);
-}
 
 async function editCalendar({ js }) {
   const context = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });

@@ -9,7 +9,7 @@ import {
   startServer,
   launchBrowser,
   newContext,
-  axeViolations,
+  assertAccessible,
   waitForHydration,
   signIn,
   screenshot,
@@ -30,11 +30,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core found WCAG 2.1 AA problems on ${what}`);
-}
 
 /** An anonymous report at the counter, sent as the report page's client sends it. */
 async function anonymousReport(counter) {
@@ -128,4 +123,69 @@ test("the head reads, accepts and answers; the citizen is not satisfied and reop
 
 test("the same with JavaScript off", async () => {
   await headHandlesAndCitizenReopens({ js: false, tag: "CNOJS" });
+});
+
+async function receptionSession({ js, tag }) {
+  const { api, commune, counter } = await communeWithCounter(server.base, tag);
+  const head = { username: `chutich.${tag.toLowerCase()}`, password: "mat-khau-chu-tich-123" };
+  await api.post("/accounts", { ...head, full_name: `Lại Văn Tiếp ${tag}`, role: "head", unit_id: commune.id });
+  const form = new FormData();
+  form.append(
+    "report",
+    JSON.stringify({
+      kind: "complaint",
+      category: "late_dossier",
+      counter_token: counter.qr_token,
+      description: "Tôi muốn gặp chủ tịch xã về hồ sơ đất đai chậm trả kết quả.",
+      wants_meeting: true,
+      idempotency_key: crypto.randomUUID().replaceAll("-", ""),
+    }),
+  );
+  const receipt = await (await fetch(`${server.base}/api/v1/reports`, { method: "POST", body: form })).json();
+
+  const staff = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });
+  const desk = await staff.newPage();
+  await signIn(desk, server.base, head);
+  await desk.goto(`${server.base}/admin/reception`);
+  if (js) await waitForHydration(desk);
+  await Promise.all([desk.waitForURL(/\/admin\/reception\/.+/), desk.click("form button[type=submit]")]);
+  if (js) await waitForHydration(desk);
+  await desk.waitForSelector("#booked");
+  assert.match(await desk.textContent("#booked"), new RegExp(receipt.tracking_code));
+  if (js) await assertAccessible(desk, "the reception session");
+
+  const outcome = "Đã giao địa chính trả kết quả trước thứ Sáu; đơn vị xin lỗi ông vì chậm trễ.";
+  await desk.selectOption("#report_id", { label: new RegExp(receipt.tracking_code) });
+  await desk.fill("#citizen_name", "Nguyễn Hữu Đức");
+  await desk.fill("#citizen_address", "Xóm 3, xã Yên Thành");
+  await desk.fill("#matter", "Hồ sơ cấp giấy chứng nhận chậm trả kết quả");
+  await desk.fill("#action_taken", "Gọi công chức địa chính vào làm việc ngay trong buổi tiếp");
+  await desk.fill("#outcome", outcome);
+  await desk.check("input[name=public]");
+  await desk.click(".reception-form button[type=submit]");
+  await desk.waitForSelector("#reception-log >> text=Nguyễn Hữu Đức");
+  assert.match(await desk.textContent("#reception-log"), /Xóm 3, xã Yên Thành/);
+
+  const phone = await newContext(browser, server.base, { ...PHONE, javaScriptEnabled: js });
+  const page = await phone.newPage();
+  await page.goto(`${server.base}/track`);
+  await page.fill("#tracking_code", receipt.tracking_code);
+  await page.fill("#secret", receipt.secret);
+  await page.tap("form button[type=submit]");
+  await page.waitForSelector("ol.timeline");
+  const seen = await page.textContent("main");
+  assert.match(seen, /xin lỗi ông vì chậm trễ/);
+  assert.match(seen, /Trả lời công khai \(thủ trưởng đơn vị\)/);
+  assert.deepEqual(staff.foreignRequests, []);
+  assert.deepEqual(phone.foreignRequests, []);
+  await staff.close();
+  await phone.close();
+}
+
+test("the head holds this week's reception, records a meeting and the citizen reads the outcome", async () => {
+  await receptionSession({ js: true, tag: "TJS" });
+});
+
+test("the reception session works with JavaScript off", async () => {
+  await receptionSession({ js: false, tag: "TNOJS" });
 });

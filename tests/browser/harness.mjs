@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -158,6 +159,14 @@ export async function axeViolations(page) {
       nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
     }));
   });
+}
+
+/** Fails with the list of WCAG 2.1 AA violations axe-core finds on the page. axe-core runs as
+ * a script in the page, so it checks pages with JavaScript on; a no-JS run renders the very
+ * same server HTML. */
+export async function assertAccessible(page, what) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `axe-core found WCAG 2.1 AA problems on ${what}`);
 }
 
 /** Waits until the WASM bundle has hydrated the page (the app marks <html> when it has). */

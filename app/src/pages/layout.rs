@@ -61,6 +61,9 @@ fn StaffHeader(me: Me) -> impl IntoView {
                 {handles_cases.then(|| view! {
                     <a href="/admin/cases">{lang.pick("Hộp thư phản ánh", "Case inbox")}</a>
                 })}
+                {(me.account.role == Role::Head).then(|| view! {
+                    <a href="/admin/reception">{lang.pick("Tiếp công dân", "Citizen reception")}</a>
+                })}
                 <a href="/admin/units">{lang.pick("Đơn vị", "Units")}</a>
                 <a href="/admin/counters">{lang.pick("Quầy", "Counters")}</a>
                 <a href="/admin/staff">{lang.pick("Cán bộ", "Staff")}</a>

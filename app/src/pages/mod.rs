@@ -8,6 +8,7 @@ pub mod import;
 pub mod layout;
 pub mod login;
 pub mod ratings;
+pub mod reception;
 pub mod report;
 pub mod staff;
 pub mod units;

@@ -404,79 +404,96 @@ pub fn apply(
     idempotency_hash: Option<&str>,
 ) -> AppResult<ReportStatus> {
     in_transaction(conn, |conn| {
-        lock_case(conn, case_id)?;
-        let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
-        if let Some(h) = idempotency_hash {
-            let h = h.to_string();
-            let seen: i64 = db_run!(conn, {
-                report_events::table
-                    .filter(report_events::idempotency_key.eq(&h))
-                    .count()
-                    .get_result(conn)
-            })?;
-            if seen > 0 {
-                return Ok(case.status);
-            }
-        }
-        let (actor, account_id) = match who {
-            Who::Staff(account) => (
-                role_on_case(account, &case).ok_or_else(AppError::not_found)?,
-                Some(account.account_id.clone()),
-            ),
-            Who::Citizen => (Actor::Citizen, None),
-            Who::System => (Actor::System, None),
-        };
-        let events = events_of(conn, case_id)?;
-        let (facts, _) = facts_and_clock(&case, &events);
-        let now = now_ms();
-        let record = TransitionRecord::new(case.status, action, actor, &facts, account_id, now)
-            .map_err(|e| AppError(e.into()))?;
-        let target_name = check_targets(conn, &case, action)?;
-        let text = match (action, target_name) {
-            (Action::Forward { .. }, Some(unit)) => format!("Chuyển đến: {unit}"),
-            (Action::Extend { decision_no, .. }, _) => decision_no
-                .as_deref()
-                .map(|n| format!("Quyết định gia hạn số {}", shared::validate::clean(n)))
-                .unwrap_or_default(),
-            _ => record.text.clone().unwrap_or_default(),
-        };
-        insert_record(conn, case_id, &record, &text, idempotency_hash)?;
-        let rid = case_id.to_string();
-        let to = record.to.as_str();
-        let assigned = match action {
-            Action::Assign { officer_id } => Some(officer_id.trim().to_string()),
-            _ => case.assigned_account_id.clone(),
-        };
-        db_run!(conn, {
-            diesel::update(reports::table.filter(reports::id.eq(&rid)))
-                .set((
-                    reports::status.eq(to),
-                    reports::assigned_account_id.eq(assigned.clone()),
-                    reports::updated_at.eq(now),
-                ))
-                .execute(conn)
-        })?;
-        store_deadline(conn, case_id)?;
-        // The identified reporter hears of every change of status (first reading too: "đã xem"
-        // is no status). In this transaction: the message exists exactly when the change does.
-        if record.to != record.from {
-            super::outbox::enqueue_status_change(conn, case_id, record.to)?;
-        }
-        if record.action == ActionKind::ReplyPublic {
-            // The head sent the apology (edited or not) as this public reply.
-            let rid = case_id.to_string();
-            db_run!(conn, {
-                diesel::update(
-                    case_apologies::table
-                        .filter(case_apologies::report_id.eq(&rid))
-                        .filter(case_apologies::sent_at.is_null()),
-                )
-                .set(case_apologies::sent_at.eq(Some(now)))
-                .execute(conn)
-            })?;
-        }
-        Ok(record.to)
+        apply_in_transaction(conn, case_id, who, action, idempotency_hash)
     })
+}
+
+/// [`apply`] inside a transaction the caller holds (the reception log records a meeting and
+/// its case's timeline entry together).
+pub fn apply_in_transaction(
+    conn: &mut DbConn,
+    case_id: &str,
+    who: Who<'_>,
+    action: &Action,
+    idempotency_hash: Option<&str>,
+) -> AppResult<ReportStatus> {
+    lock_case(conn, case_id)?;
+    let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
+    if let Some(h) = idempotency_hash {
+        if event_recorded(conn, h)? {
+            return Ok(case.status);
+        }
+    }
+    let (actor, account_id) = match who {
+        Who::Staff(account) => (
+            role_on_case(account, &case).ok_or_else(AppError::not_found)?,
+            Some(account.account_id.clone()),
+        ),
+        Who::Citizen => (Actor::Citizen, None),
+        Who::System => (Actor::System, None),
+    };
+    let events = events_of(conn, case_id)?;
+    let (facts, _) = facts_and_clock(&case, &events);
+    let now = now_ms();
+    let record = TransitionRecord::new(case.status, action, actor, &facts, account_id, now)
+        .map_err(|e| AppError(e.into()))?;
+    let target_name = check_targets(conn, &case, action)?;
+    let text = match (action, target_name) {
+        (Action::Forward { .. }, Some(unit)) => format!("Chuyển đến: {unit}"),
+        (Action::Extend { decision_no, .. }, _) => decision_no
+            .as_deref()
+            .map(|n| format!("Quyết định gia hạn số {}", shared::validate::clean(n)))
+            .unwrap_or_default(),
+        _ => record.text.clone().unwrap_or_default(),
+    };
+    insert_record(conn, case_id, &record, &text, idempotency_hash)?;
+    let rid = case_id.to_string();
+    let to = record.to.as_str();
+    let assigned = match action {
+        Action::Assign { officer_id } => Some(officer_id.trim().to_string()),
+        _ => case.assigned_account_id.clone(),
+    };
+    db_run!(conn, {
+        diesel::update(reports::table.filter(reports::id.eq(&rid)))
+            .set((
+                reports::status.eq(to),
+                reports::assigned_account_id.eq(assigned.clone()),
+                reports::updated_at.eq(now),
+            ))
+            .execute(conn)
+    })?;
+    store_deadline(conn, case_id)?;
+    // The identified reporter hears of every change of status (first reading too: "đã xem"
+    // is no status). In this transaction: the message exists exactly when the change does.
+    if record.to != record.from {
+        super::outbox::enqueue_status_change(conn, case_id, record.to)?;
+    }
+    if record.action == ActionKind::ReplyPublic {
+        // The head sent the apology (edited or not) as this public reply.
+        let rid = case_id.to_string();
+        db_run!(conn, {
+            diesel::update(
+                case_apologies::table
+                    .filter(case_apologies::report_id.eq(&rid))
+                    .filter(case_apologies::sent_at.is_null()),
+            )
+            .set(case_apologies::sent_at.eq(Some(now)))
+            .execute(conn)
+        })?;
+    }
+    Ok(record.to)
+}
+
+/// Whether a timeline event was already stored under this idempotency hash (a retry).
+pub fn event_recorded(conn: &mut DbConn, idempotency_hash: &str) -> AppResult<bool> {
+    let h = idempotency_hash.to_string();
+    let seen: i64 = db_run!(conn, {
+        report_events::table
+            .filter(report_events::idempotency_key.eq(&h))
+            .count()
+            .get_result(conn)
+    })?;
+    Ok(seen > 0)
 }
 
 /// Writes one timeline event from a checked transition record; returns its id.

@@ -10,6 +10,7 @@ pub mod import;
 pub mod outbox;
 pub mod overdue;
 pub mod ratings;
+pub mod reception;
 pub mod reports;
 pub mod staff;
 pub mod units;

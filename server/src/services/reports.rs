@@ -215,16 +215,10 @@ pub fn add_citizen_info(
     photos: &[StoredPhoto],
 ) -> AppResult<()> {
     in_transaction(conn, |conn| {
-        let h = idempotency_hash.to_string();
-        let seen: i64 = db_run!(conn, {
-            report_events::table
-                .filter(report_events::idempotency_key.eq(&h))
-                .count()
-                .get_result(conn)
-        })?;
-        if seen > 0 {
+        if super::cases::event_recorded(conn, idempotency_hash)? {
             return Ok(());
         }
+        let h = idempotency_hash.to_string();
         let rid = report_id.to_string();
         // The state machine decides whether the citizen may still add to this report.
         let status = super::cases::check_citizen_addition(conn, &rid)?;

@@ -14,6 +14,7 @@ mod logs;
 mod outbox;
 mod rating_review;
 mod ratings;
+mod reception;
 mod reports;
 mod staff;
 mod units;

@@ -1,0 +1,2 @@
+DROP TABLE reception_entries;
+DROP TABLE reception_sessions;
