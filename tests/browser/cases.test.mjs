@@ -148,14 +148,15 @@ async function receptionSession({ js, tag }) {
   await signIn(desk, server.base, head);
   await desk.goto(`${server.base}/admin/reception`);
   if (js) await waitForHydration(desk);
-  await Promise.all([desk.waitForURL(/\/admin\/reception\/.+/), desk.click("form button[type=submit]")]);
+  await Promise.all([desk.waitForURL(/\/admin\/reception\/.+/), desk.click("#open-session")]);
   if (js) await waitForHydration(desk);
   await desk.waitForSelector("#booked");
   assert.match(await desk.textContent("#booked"), new RegExp(receipt.tracking_code));
   if (js) await assertAccessible(desk, "the reception session");
 
   const outcome = "Đã giao địa chính trả kết quả trước thứ Sáu; đơn vị xin lỗi ông vì chậm trễ.";
-  await desk.selectOption("#report_id", { label: new RegExp(receipt.tracking_code) });
+  const caseOption = await desk.locator("#report_id option", { hasText: receipt.tracking_code }).getAttribute("value");
+  await desk.selectOption("#report_id", caseOption);
   await desk.fill("#citizen_name", "Nguyễn Hữu Đức");
   await desk.fill("#citizen_address", "Xóm 3, xã Yên Thành");
   await desk.fill("#matter", "Hồ sơ cấp giấy chứng nhận chậm trả kết quả");
@@ -165,6 +166,8 @@ async function receptionSession({ js, tag }) {
   await desk.click(".reception-form button[type=submit]");
   await desk.waitForSelector("#reception-log >> text=Nguyễn Hữu Đức");
   assert.match(await desk.textContent("#reception-log"), /Xóm 3, xã Yên Thành/);
+  await screenshot(desk, `reception-${tag}`);
+  assert.equal(await desk.inputValue("#citizen_name"), "", "the form is empty for the next meeting");
 
   const phone = await newContext(browser, server.base, { ...PHONE, javaScriptEnabled: js });
   const page = await phone.newPage();

@@ -98,9 +98,12 @@ impl TestDatabase {
                 name,
             }
         } else if spec.is_empty() || spec == "sqlite" {
-            let dir = std::env::temp_dir().join("minhbach-tests");
+            // A directory per test: a shared one, removed by whichever test finished last when
+            // it looked empty, could vanish between another test creating it and SQLite
+            // opening its file there ("unable to open the database file").
+            let dir = std::env::temp_dir().join("minhbach-tests").join(&id);
             std::fs::create_dir_all(&dir).expect("temp dir");
-            let file = dir.join(format!("{id}.db"));
+            let file = dir.join("test.db");
             TestDatabase::Sqlite { dir, file }
         } else {
             panic!("MINHBACH_TEST_DATABASE must be unset, \"sqlite\" or a postgres:// URL");
@@ -139,14 +142,9 @@ fn with_database_name(admin_url: &str, name: &str) -> String {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         match self {
-            TestDatabase::Sqlite { file, dir } => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let mut p = file.clone().into_os_string();
-                    p.push(suffix);
-                    let _ = std::fs::remove_file(p);
-                }
-                // Only removed when empty, i.e. by the last test to finish.
-                let _ = std::fs::remove_dir(dir);
+            TestDatabase::Sqlite { dir, .. } => {
+                // The database file and its -wal and -shm files.
+                let _ = std::fs::remove_dir_all(dir);
             }
             TestDatabase::Postgres { admin_url, name } => {
                 // The server of the test still holds pooled connections: FORCE ends them.

@@ -33,7 +33,7 @@ pub fn ReceptionHome() -> impl IntoView {
         )}</p>
         <FormOutcome error saved=Signal::derive(|| false) />
         <ActionForm action=open>
-            <button type="submit" class="button primary">{lang.pick("Mở phiên tiếp công dân tuần này", "Open this week's session")}</button>
+            <button type="submit" id="open-session" class="button primary">{lang.pick("Mở phiên tiếp công dân tuần này", "Open this week's session")}</button>
         </ActionForm>
     }
 }
@@ -74,6 +74,21 @@ pub fn ReceptionSessionPage() -> impl IntoView {
         |(id, _)| get_reception(id),
     );
     let (error, saved) = outcome(record.value());
+    // With the WASM app the page stays: empty the form for the next meeting once recorded.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
+        if let Some(Ok(_)) = record.value().get() {
+            if let Some(form) = document()
+                .query_selector("form.reception-form")
+                .ok()
+                .flatten()
+                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+            {
+                form.reset();
+            }
+        }
+    });
     view! {
         <p class="no-print"><a href="/admin/reception">{lang.pick("‹ Tiếp công dân", "‹ Citizen reception")}</a></p>
         <Suspense fallback=move || view! { <p class="loading">{lang.pick("Đang tải…", "Loading…")}</p> }>
