@@ -39,7 +39,7 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 seed_start=$(date +%s)
 if [ "${DB:-sqlite}" = postgres ]; then
   psql -q "$url" <<SQL
-WITH u AS (SELECT array_agg(id ORDER BY path) AS ids, (SELECT id FROM units WHERE code = 'NB-GV') AS home FROM units)
+WITH u AS (SELECT array_agg(id ORDER BY path) AS ids, (SELECT id FROM units WHERE code = 'DEMO-NB-GV') AS home FROM units)
 INSERT INTO reports (id, tracking_code, kind, category, unit_id, description, anonymous, wants_meeting,
                      status, idempotency_key, created_at, updated_at, deadline_stage, due_on, opened_at)
 SELECT 'bench-' || n, lpad(to_hex(n), 16, '0'),
@@ -61,7 +61,7 @@ import sqlite3, sys, datetime
 db, total, in_unit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 c = sqlite3.connect(db)
 ids = [r[0] for r in c.execute("SELECT id FROM units ORDER BY path")]
-home = c.execute("SELECT id FROM units WHERE code = 'NB-GV'").fetchone()[0]
+home = c.execute("SELECT id FROM units WHERE code = 'DEMO-NB-GV'").fetchone()[0]
 kinds = ["feedback", "suggestion", "complaint", "denunciation"]
 cats = ["asking_money", "harassment", "rude", "late_dossier"]
 statuses = ["received", "in_progress", "closed"]

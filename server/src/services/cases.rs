@@ -623,14 +623,29 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
     };
     let (limit, skip) = (lq.per_page() as i64, super::offset(&lq));
     let q = q.clone();
-    let (rows, total): (Vec<CaseTuple>, i64) = db_run!(conn, {
-        let build = || {
-            let mut query = reports::table
-                .inner_join(units::table)
-                .left_join(counters::table.on(counters::id.nullable().eq(reports::counter_id)))
-                .into_boxed();
-            if let Some((lo, hi)) = &range {
-                query = query.filter(units::path.ge(lo.clone()).and(units::path.lt(hi.clone())));
+    // The units in the reader's scope, looked up first: a filter on `reports.unit_id` lets the
+    // database walk the (unit_id, due_on, created_at) index in order for a commune's head.
+    let unit_ids: Option<Vec<String>> = match &range {
+        Some((lo, hi)) => Some(db_run!(conn, {
+            units::table
+                .filter(units::path.ge(lo.clone()).and(units::path.lt(hi.clone())))
+                .select(units::id)
+                .load(conn)
+        })?),
+        None => None,
+    };
+    // Open cases always have a clock; other lists put the cases without one last.
+    let all_have_clocks = status_filter.as_ref().is_some_and(|s| {
+        s.iter()
+            .all(|st| ReportStatus::parse(st).is_some_and(|x| x.stage().is_some()))
+    });
+    macro_rules! filtered {
+        ($query:expr) => {{
+            let mut query = $query;
+            match unit_ids.as_deref() {
+                Some([one]) => query = query.filter(reports::unit_id.eq(one.clone())),
+                Some(many) => query = query.filter(reports::unit_id.eq_any(many.to_vec())),
+                None => {}
             }
             if let Some(statuses) = &status_filter {
                 query = query.filter(reports::status.eq_any(statuses.clone()));
@@ -651,20 +666,37 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
                 query = query.filter(reports::staff_id.eq(officer));
             }
             query
-        };
-        let total: i64 = build().count().get_result(conn)?;
-        // Most urgent first: the earliest due date (overdue ones are the earliest), then the
-        // cases without a clock, newest first.
-        let rows = build()
-            .select(case_columns!())
-            .order((
+        }};
+    }
+    let (rows, total): (Vec<CaseTuple>, i64) = db_run!(conn, {
+        let total: i64 = filtered!(reports::table.into_boxed())
+            .count()
+            .get_result(conn)?;
+        // Most urgent first: the earliest due date (overdue ones are the earliest), the
+        // oldest first on the same day, then the cases without a clock.
+        let page = filtered!(reports::table
+            .inner_join(units::table)
+            .left_join(counters::table.on(counters::id.nullable().eq(reports::counter_id)))
+            .into_boxed())
+        .select(case_columns!());
+        let rows = if all_have_clocks {
+            // Every open case has a due date: saying so lets SQLite start its index walk past
+            // the closed cases (NULL sorts first there).
+            page.filter(reports::due_on.is_not_null())
+                .order((reports::due_on.asc(), reports::created_at.asc()))
+                .limit(limit)
+                .offset(skip)
+                .load(conn)?
+        } else {
+            page.order((
                 reports::due_on.is_null().asc(),
                 reports::due_on.asc(),
-                reports::created_at.desc(),
+                reports::created_at.asc(),
             ))
             .limit(limit)
             .offset(skip)
-            .load(conn)?;
+            .load(conn)?
+        };
         Ok::<_, diesel::result::Error>((rows, total))
     })?;
     let cal = super::calendar::current(conn)?;
