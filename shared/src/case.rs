@@ -165,9 +165,6 @@ pub struct CaseQuery {
     pub per_page: Option<u32>,
 }
 
-/// The inbox counts its cases up to this many; a `total` above it means "more than this".
-pub const INBOX_COUNT_CAP: i64 = 10_000;
-
 /// One line of the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

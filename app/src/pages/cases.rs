@@ -140,14 +140,7 @@ pub fn CasesPage() -> impl IntoView {
                         .collect();
                     format!("/admin/cases?{}", kept.join("&"))
                 };
-                let capped = (page.total > shared::case::INBOX_COUNT_CAP).then(|| view! {
-                    <p class="hint" role="status">{lang.pick(
-                        "Hơn 10 000 phản ánh khớp bộ lọc: hãy lọc thêm theo loại, vấn đề hoặc trạng thái.",
-                        "More than 10,000 cases match: narrow the list by kind, category or status.",
-                    )}</p>
-                });
                 view! {
-                    {capped}
                     <div class="table-wrap">
                         <table>
                             <caption class="sr-only">{lang.pick("Phản ánh, hạn gần nhất trước", "Cases, nearest deadline first")}</caption>

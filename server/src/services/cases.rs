@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use shared::calendar::{Date, DeadlineRules, WorkingCalendar};
 use shared::case::{
     ApologyDraft, CaseClock, CaseDeadline, CaseDetail, CaseEvent, CaseQuery, CaseSummary, Choice,
-    CITIZEN_PAGE_ACTIONS, INBOX_COUNT_CAP,
+    CITIZEN_PAGE_ACTIONS,
 };
 use shared::model::{Page, Role};
 use shared::report::{ReportCategory, ReportKind};
@@ -669,13 +669,9 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
         }};
     }
     let (rows, total): (Vec<CaseTuple>, i64) = db_run!(conn, {
-        // Counted up to the cap only: counting a unit's 100,000 cases on every page costs
-        // more than the page itself, and past the cap the page says "more than".
-        let total = filtered!(reports::table.into_boxed())
-            .select(reports::id)
-            .limit(INBOX_COUNT_CAP + 1)
-            .load::<String>(conn)?
-            .len() as i64;
+        let total: i64 = filtered!(reports::table.into_boxed())
+            .count()
+            .get_result(conn)?;
         // Most urgent first: the earliest due date (overdue ones are the earliest), the
         // oldest first on the same day, then the cases without a clock.
         let page = filtered!(reports::table
