@@ -709,7 +709,7 @@ pub async fn save_calendar(
     let db = state.db.clone();
     tokio::spawn(async move {
         match db
-            .run(crate::services::calendar::recompute_open_deadlines)
+            .run(|c| crate::services::cases::store_open_deadlines(c, false))
             .await
         {
             Ok(n) => tracing::info!(cases = n, "deadlines recomputed after a calendar edit"),

@@ -34,7 +34,7 @@ impl Application {
             tracing::info!(applied, "database migrations applied");
             // Reports received before deadlines were stored get theirs now.
             let filled = db
-                .run(crate::services::cases::backfill_deadlines)
+                .run(|c| crate::services::cases::store_open_deadlines(c, true))
                 .await
                 .map_err(|e| anyhow::anyhow!("storing the deadlines of open cases: {}", e.0))?;
             if filled > 0 {

@@ -31,8 +31,9 @@ after(async () => {
   await server?.stop();
 });
 
-/** An anonymous report at the counter, sent as the report page's client sends it. */
-async function anonymousReport(counter) {
+/** An anonymous report at the counter, sent as the report page's client sends it; `fields`
+ * change or add to the defaults. */
+async function anonymousReport(counter, fields = {}) {
   const form = new FormData();
   form.append(
     "report",
@@ -42,6 +43,7 @@ async function anonymousReport(counter) {
       counter_token: counter.qr_token,
       description: "Hồ sơ cấp giấy chứng nhận của tôi quá hẹn 12 ngày mà không ai giải thích.",
       idempotency_key: crypto.randomUUID().replaceAll("-", ""),
+      ...fields,
     }),
   );
   const res = await fetch(`${server.base}/api/v1/reports`, { method: "POST", body: form });
@@ -129,19 +131,11 @@ async function receptionSession({ js, tag }) {
   const { api, commune, counter } = await communeWithCounter(server.base, tag);
   const head = { username: `chutich.${tag.toLowerCase()}`, password: "mat-khau-chu-tich-123" };
   await api.post("/accounts", { ...head, full_name: `Lại Văn Tiếp ${tag}`, role: "head", unit_id: commune.id });
-  const form = new FormData();
-  form.append(
-    "report",
-    JSON.stringify({
-      kind: "complaint",
-      category: "late_dossier",
-      counter_token: counter.qr_token,
-      description: "Tôi muốn gặp chủ tịch xã về hồ sơ đất đai chậm trả kết quả.",
-      wants_meeting: true,
-      idempotency_key: crypto.randomUUID().replaceAll("-", ""),
-    }),
-  );
-  const receipt = await (await fetch(`${server.base}/api/v1/reports`, { method: "POST", body: form })).json();
+  const receipt = await anonymousReport(counter, {
+    kind: "complaint",
+    description: "Tôi muốn gặp chủ tịch xã về hồ sơ đất đai chậm trả kết quả.",
+    wants_meeting: true,
+  });
 
   const staff = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });
   const desk = await staff.newPage();

@@ -38,8 +38,17 @@ pub fn ReceptionHome() -> impl IntoView {
     }
 }
 
-fn agenda_rows(cases: &[CaseSummary], lang: Lang) -> impl IntoView {
-    cases
+/// One list of the agenda, or a line saying it is empty.
+fn agenda_table(
+    cases: &[CaseSummary],
+    id: &'static str,
+    empty: &'static str,
+    lang: Lang,
+) -> AnyView {
+    if cases.is_empty() {
+        return view! { <p>{empty}</p> }.into_any();
+    }
+    let rows = cases
         .iter()
         .map(|c| {
             let deadline = c
@@ -56,7 +65,17 @@ fn agenda_rows(cases: &[CaseSummary], lang: Lang) -> impl IntoView {
                 </tr>
             }
         })
-        .collect_view()
+        .collect_view();
+    view! {
+        <div class="table-wrap"><table id=id>
+            <thead><tr>
+                <th scope="col">{lang.pick("Mã", "Code")}</th><th scope="col">{lang.pick("Loại", "Kind")}</th>
+                <th scope="col">{lang.pick("Trạng thái", "Status")}</th><th scope="col">{lang.pick("Thời hạn", "Deadline")}</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table></div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -164,33 +183,9 @@ fn SessionView(
         <section class="no-print" aria-labelledby="agenda-title">
             <h2 id="agenda-title">{lang.pick("Chương trình", "Agenda")}</h2>
             <h3>{lang.pick("Công dân đăng ký gặp thủ trưởng", "Citizens who asked to meet the head")}</h3>
-            {if s.booked.is_empty() {
-                view! { <p>{lang.pick("Chưa có công dân đăng ký.", "Nobody has asked yet.")}</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap"><table id="booked">
-                        <thead><tr>
-                            <th scope="col">{lang.pick("Mã", "Code")}</th><th scope="col">{lang.pick("Loại", "Kind")}</th>
-                            <th scope="col">{lang.pick("Trạng thái", "Status")}</th><th scope="col">{lang.pick("Thời hạn", "Deadline")}</th>
-                        </tr></thead>
-                        <tbody>{agenda_rows(&s.booked, lang)}</tbody>
-                    </table></div>
-                }.into_any()
-            }}
+            {agenda_table(&s.booked, "booked", lang.pick("Chưa có công dân đăng ký.", "Nobody has asked yet."), lang)}
             <h3>{lang.pick("Phản ánh đến hạn hoặc quá hạn", "Cases due or overdue")}</h3>
-            {if s.due.is_empty() {
-                view! { <p>{lang.pick("Không có phản ánh đến hạn.", "No case is due.")}</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap"><table id="due">
-                        <thead><tr>
-                            <th scope="col">{lang.pick("Mã", "Code")}</th><th scope="col">{lang.pick("Loại", "Kind")}</th>
-                            <th scope="col">{lang.pick("Trạng thái", "Status")}</th><th scope="col">{lang.pick("Thời hạn", "Deadline")}</th>
-                        </tr></thead>
-                        <tbody>{agenda_rows(&s.due, lang)}</tbody>
-                    </table></div>
-                }.into_any()
-            }}
+            {agenda_table(&s.due, "due", lang.pick("Không có phản ánh đến hạn.", "No case is due."), lang)}
         </section>
         <h2>{lang.pick("Sổ tiếp công dân", "Reception log")}</h2>
         <p class="no-print">

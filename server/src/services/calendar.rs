@@ -8,7 +8,7 @@ use crate::auth::Actor;
 use crate::db::{now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
-use crate::schema::{calendar_years, reports};
+use crate::schema::calendar_years;
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 use shared::calendar::{CalendarYear, WorkingCalendar, SEEDED_YEARS};
@@ -160,24 +160,4 @@ pub fn save_year(
         Ok(())
     })?;
     Ok(input.clone())
-}
-
-/// Computes the stored clocks of all open cases again (after a calendar edit), a case per
-/// transaction; returns how many.
-pub fn recompute_open_deadlines(conn: &mut DbConn) -> AppResult<usize> {
-    let open: Vec<&str> = shared::workflow::ReportStatus::ALL
-        .iter()
-        .filter(|s| s.stage().is_some())
-        .map(|s| s.as_str())
-        .collect();
-    let ids: Vec<String> = db_run!(conn, {
-        reports::table
-            .filter(reports::status.eq_any(open.clone()))
-            .select(reports::id)
-            .load(conn)
-    })?;
-    for id in &ids {
-        crate::db::in_transaction(conn, |conn| super::cases::store_deadline(conn, id))?;
-    }
-    Ok(ids.len())
 }

@@ -8,9 +8,7 @@ use crate::auth::Actor as Account;
 use crate::db::{in_transaction, new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
-use crate::schema::{
-    accounts, case_apologies, counters, report_events, report_photos, reports, staff, units,
-};
+use crate::schema::{accounts, case_apologies, counters, report_events, reports, staff, units};
 use diesel::prelude::*;
 use shared::calendar::{Date, DeadlineRules, WorkingCalendar};
 use shared::case::{
@@ -227,6 +225,35 @@ fn facts_and_clock(case: &CaseRow, events: &[EventTuple]) -> (CaseFacts, CaseClo
     (facts, clock)
 }
 
+/// A case with its whole timeline and what the state machine and the clock read off it.
+struct LoadedCase {
+    case: CaseRow,
+    events: Vec<EventTuple>,
+    facts: CaseFacts,
+    clock: CaseClock,
+}
+
+fn load_with_timeline(conn: &mut DbConn, id: &str) -> AppResult<LoadedCase> {
+    let case = load_case(conn, id)?.ok_or_else(AppError::not_found)?;
+    let events = events_of(conn, id)?;
+    let (facts, clock) = facts_and_clock(&case, &events);
+    Ok(LoadedCase {
+        case,
+        events,
+        facts,
+        clock,
+    })
+}
+
+/// The codes of the statuses in which a deadline clock runs (the "open" cases).
+pub fn open_status_codes() -> Vec<&'static str> {
+    ReportStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
+}
+
 fn today() -> Date {
     Date::from_unix_ms_vietnam(now_ms())
 }
@@ -262,9 +289,12 @@ fn stored_deadline(case: &CaseRow, cal: &WorkingCalendar) -> Option<CaseDeadline
 /// Recomputes and stores the clock of a case from its timeline (inside the transaction of
 /// the change that moved it), so that the inbox sorts by due date in SQL.
 pub fn store_deadline(conn: &mut DbConn, case_id: &str) -> AppResult<()> {
-    let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
-    let events = events_of(conn, case_id)?;
-    let (_, clock) = facts_and_clock(&case, &events);
+    let LoadedCase {
+        case,
+        events,
+        clock,
+        ..
+    } = load_with_timeline(conn, case_id)?;
     let opened_at = events
         .iter()
         .find(|e| e.2 == ActionKind::FirstOpen.as_str())
@@ -286,20 +316,20 @@ pub fn store_deadline(conn: &mut DbConn, case_id: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Stores the clock of open cases that have none (reports received before clocks were
-/// stored); run at start-up, after the migrations.
-pub fn backfill_deadlines(conn: &mut DbConn) -> AppResult<usize> {
-    let open: Vec<&str> = ReportStatus::ALL
-        .iter()
-        .filter(|s| s.stage().is_some())
-        .map(|s| s.as_str())
-        .collect();
+/// Stores the clocks of the open cases again, each in its own transaction: all of them after
+/// a calendar edit, or (`only_missing`) those without one, at start-up after the migrations
+/// (reports received before clocks were stored). Returns how many.
+pub fn store_open_deadlines(conn: &mut DbConn, only_missing: bool) -> AppResult<usize> {
+    let open = open_status_codes();
     let ids: Vec<String> = db_run!(conn, {
-        reports::table
-            .filter(reports::due_on.is_null())
+        let mut query = reports::table
             .filter(reports::status.eq_any(open.clone()))
             .select(reports::id)
-            .load(conn)
+            .into_boxed();
+        if only_missing {
+            query = query.filter(reports::due_on.is_null());
+        }
+        query.load(conn)
     })?;
     for id in &ids {
         in_transaction(conn, |conn| store_deadline(conn, id))?;
@@ -418,7 +448,7 @@ pub fn apply_in_transaction(
     idempotency_hash: Option<&str>,
 ) -> AppResult<ReportStatus> {
     lock_case(conn, case_id)?;
-    let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
+    let LoadedCase { case, facts, .. } = load_with_timeline(conn, case_id)?;
     if let Some(h) = idempotency_hash {
         if event_recorded(conn, h)? {
             return Ok(case.status);
@@ -432,8 +462,6 @@ pub fn apply_in_transaction(
         Who::Citizen => (Actor::Citizen, None),
         Who::System => (Actor::System, None),
     };
-    let events = events_of(conn, case_id)?;
-    let (facts, _) = facts_and_clock(&case, &events);
     let now = now_ms();
     let record = TransitionRecord::new(case.status, action, actor, &facts, account_id, now)
         .map_err(|e| AppError(e.into()))?;
@@ -533,9 +561,7 @@ pub fn citizen_outlook(
     conn: &mut DbConn,
     report_id: &str,
 ) -> AppResult<(Option<CaseDeadline>, Vec<ActionKind>)> {
-    let case = load_case(conn, report_id)?.ok_or_else(AppError::not_found)?;
-    let events = events_of(conn, report_id)?;
-    let (facts, _) = facts_and_clock(&case, &events);
+    let LoadedCase { case, facts, .. } = load_with_timeline(conn, report_id)?;
     let actions = allowed_actions(case.status, Actor::Citizen, &facts)
         .into_iter()
         .filter(|a| CITIZEN_PAGE_ACTIONS.contains(a) || *a == ActionKind::CitizenAddInfo)
@@ -547,9 +573,7 @@ pub fn citizen_outlook(
 /// Checks that the citizen may add information now (the state machine's `citizen_add_info`)
 /// and returns the case's status.
 pub fn check_citizen_addition(conn: &mut DbConn, report_id: &str) -> AppResult<ReportStatus> {
-    let case = load_case(conn, report_id)?.ok_or_else(AppError::not_found)?;
-    let events = events_of(conn, report_id)?;
-    let (facts, _) = facts_and_clock(&case, &events);
+    let LoadedCase { case, facts, .. } = load_with_timeline(conn, report_id)?;
     if case.status == ReportStatus::Closed {
         return Err(AppError(ApiError::with_message(
             ErrorCode::Conflict,
@@ -585,7 +609,8 @@ fn summary(case: &CaseRow, cal: &WorkingCalendar) -> CaseSummary {
 }
 
 /// The inbox: the cases of the reader's units (an officer: those assigned to them), most
-/// urgent first — overdue, then by due date, then the newest without a clock.
+/// urgent first — overdue, then by due date (the oldest first on a day), then those without
+/// a clock.
 pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<Page<CaseSummary>> {
     if !matches!(account.role, Role::Head | Role::Committee | Role::Officer) {
         return Err(AppError::forbidden());
@@ -597,13 +622,7 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
     let range = subtree_range(&root);
     let status_filter: Option<Vec<&'static str>> = match q.status.as_deref().unwrap_or("open") {
         "all" => None,
-        "open" => Some(
-            ReportStatus::ALL
-                .iter()
-                .filter(|s| s.is_open())
-                .map(|s| s.as_str())
-                .collect(),
-        ),
+        "open" => Some(open_status_codes()),
         other => Some(vec![ReportStatus::parse(other)
             .ok_or_else(|| {
                 AppError(ApiError::field(
@@ -712,9 +731,12 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
 pub fn detail(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDetail> {
     let case = load_case(conn, id)?.ok_or_else(AppError::not_found)?;
     let role = role_on_case(account, &case).ok_or_else(AppError::not_found)?;
-    let events = events_of(conn, id)?;
-    let (facts, _) = facts_and_clock(&case, &events);
-    if shared::workflow::check(case.status, ActionKind::FirstOpen, role, &facts).is_ok() {
+    // The stored `opened_at` answers "opened before?" without reading the timeline; `apply`
+    // checks again with the timeline's facts.
+    let unopened = CaseFacts::new(case.kind, case.anonymous);
+    if case.opened_at.is_none()
+        && shared::workflow::check(case.status, ActionKind::FirstOpen, role, &unopened).is_ok()
+    {
         match apply(conn, id, Who::Staff(account), &Action::FirstOpen, None) {
             // Someone else opened it at the same moment: the reading is recorded once.
             Err(AppError(e)) if e.code == ErrorCode::Conflict => {}
@@ -727,10 +749,13 @@ pub fn detail(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseD
 }
 
 fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDetail> {
-    let case = load_case(conn, id)?.ok_or_else(AppError::not_found)?;
+    let LoadedCase {
+        case,
+        events,
+        facts,
+        ..
+    } = load_with_timeline(conn, id)?;
     let role = role_on_case(account, &case).ok_or_else(AppError::not_found)?;
-    let events = events_of(conn, id)?;
-    let (facts, _) = facts_and_clock(&case, &events);
     let rid = id.to_string();
     let (description, occurred_at, staff_name): (String, Option<i64>, Option<String>) =
         db_run!(conn, {
@@ -757,13 +782,7 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
         }
         None => None,
     };
-    let photos: Vec<String> = db_run!(conn, {
-        report_photos::table
-            .filter(report_photos::report_id.eq(&rid))
-            .order(report_photos::position.asc())
-            .select(report_photos::id)
-            .load(conn)
-    })?;
+    let photos = super::reports::photo_ids(conn, id)?;
     let names: Vec<(String, String)> = {
         let ids: Vec<String> = events.iter().filter_map(|e| e.9.clone()).collect();
         db_run!(conn, {

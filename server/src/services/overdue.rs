@@ -74,11 +74,7 @@ pub struct OverdueRun {
 /// One pass over the overdue cases (at most `batch` of them).
 pub fn run_once(conn: &mut DbConn, cal: &WorkingCalendar, batch: i64) -> AppResult<OverdueRun> {
     let today = Date::from_unix_ms_vietnam(now_ms());
-    let open: Vec<&str> = ReportStatus::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect();
+    let open = super::cases::open_status_codes();
     let today_iso = today.iso();
     let due: Vec<(String, String, String, String, String)> = db_run!(conn, {
         reports::table

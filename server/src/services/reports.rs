@@ -477,13 +477,7 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
             ))
             .load(conn)
     })?;
-    let photos: Vec<String> = db_run!(conn, {
-        report_photos::table
-            .filter(report_photos::report_id.eq(&rid))
-            .order(report_photos::position.asc())
-            .select(report_photos::id)
-            .load(conn)
-    })?;
+    let photos = photo_ids(conn, report_id)?;
     let (code, kind, category, unit_name, status, counter_name, anonymous, description, at, meet) =
         row;
     let (deadline, citizen_actions) = super::cases::citizen_outlook(conn, report_id)?;
@@ -543,6 +537,18 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
         meeting,
         citizen_actions,
     })
+}
+
+/// The ids of a report's photos, in order (its own first, then those added later).
+pub fn photo_ids(conn: &mut DbConn, report_id: &str) -> AppResult<Vec<String>> {
+    let rid = report_id.to_string();
+    Ok(db_run!(conn, {
+        report_photos::table
+            .filter(report_photos::report_id.eq(&rid))
+            .order(report_photos::position.asc())
+            .select(report_photos::id)
+            .load(conn)
+    })?)
 }
 
 /// A photo of a report, if it belongs to that report: (content type, bytes).
