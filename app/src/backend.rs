@@ -49,11 +49,8 @@ pub trait Backend: Send + Sync {
         input: shared::review::ReviewRequest,
     ) -> R<shared::review::ReviewReceipt>;
     /// The inbox of cases: the reader's units, most urgent first.
-    async fn cases(
-        &self,
-        auth: &PageAuth,
-        q: shared::case::CaseQuery,
-    ) -> R<Page<shared::case::CaseSummary>>;
+    async fn cases(&self, auth: &PageAuth, q: shared::case::CaseQuery)
+        -> R<shared::case::CasePage>;
     /// A case page (the first reading by the handling side is recorded).
     async fn case(&self, auth: &PageAuth, id: String) -> R<shared::case::CaseDetail>;
     /// An action on a case, checked by the state machine.

@@ -454,9 +454,7 @@ pub async fn counter_page(token: String) -> Result<CounterPageData, FnError> {
 }
 
 #[server(prefix = "/fn", endpoint = "cases", input = Json)]
-pub async fn list_cases(
-    q: shared::case::CaseQuery,
-) -> Result<Page<shared::case::CaseSummary>, FnError> {
+pub async fn list_cases(q: shared::case::CaseQuery) -> Result<shared::case::CasePage, FnError> {
     let (b, auth) = ssr::backend()?;
     b.cases(&auth, q).await.map_err(FnError)
 }

@@ -6,7 +6,7 @@ use crate::error::{json_config, path_config, query_config, AppError, AppResult};
 use crate::services::{accounts, auth as auth_svc, cases, counters, import, ratings, staff, units};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use shared::case::{CaseDeadline, CaseDetail, CaseEvent, CaseQuery, CaseSummary};
+use shared::case::{CaseDeadline, CaseDetail, CaseEvent, CasePage, CaseQuery, CaseSummary};
 use shared::model::*;
 use shared::review::{FlaggedQuery, FlaggedRating, ReviewReceipt, ReviewRequest};
 use shared::workflow::{Action, ActionKind, Actor as CaseActor, ReportStatus};
@@ -140,7 +140,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ),
     components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health,
         FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome,
-        CaseSummary, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, shared::reception::ReceptionSession, shared::reception::ReceptionEntry, shared::reception::NewReceptionEntry, OpenReception, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
+        CaseSummary, CasePage, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, shared::reception::ReceptionSession, shared::reception::ReceptionEntry, shared::reception::NewReceptionEntry, OpenReception, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
         shared::calendar::Stage, shared::calendar::DeadlineState)),
     modifiers(&BearerAuth),
     tags(
@@ -541,12 +541,12 @@ async fn review_ratings(
 /// The inbox: cases of the reader's units (an officer: those assigned to them), most urgent
 /// first, each with its deadline clock.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<CaseSummary>), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+    responses((status = 200, body = CasePage), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
 async fn list_cases(
     state: State,
     actor: Actor,
     q: web::Query<CaseQuery>,
-) -> AppResult<Json<Page<CaseSummary>>> {
+) -> AppResult<Json<CasePage>> {
     let q = q.into_inner();
     with_db!(state, actor, |c| cases::inbox(c, &actor, &q))
 }

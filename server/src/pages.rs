@@ -535,7 +535,7 @@ impl Backend for PagesBackend {
         &self,
         auth: &PageAuth,
         q: shared::case::CaseQuery,
-    ) -> Result<Page<shared::case::CaseSummary>, ApiError> {
+    ) -> Result<shared::case::CasePage, ApiError> {
         self.run(auth, move |c, a| crate::services::cases::inbox(c, a, &q))
             .await
     }

@@ -207,6 +207,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_counts (unit_id, status, kind, category) {
+        unit_id -> Text,
+        status -> Text,
+        kind -> Text,
+        category -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     calendar_years (year) {
         year -> Integer,
         data -> Text,

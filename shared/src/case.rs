@@ -159,10 +159,89 @@ pub struct CaseQuery {
     /// The officer the report is about.
     #[serde(default)]
     pub staff_id: Option<String>,
+    /// The `next` cursor of the page before: the list goes on after that case. Pages are
+    /// cursors, not numbers, so the thousandth page costs what the first does.
     #[serde(default)]
-    pub page: Option<u32>,
+    pub after: Option<String>,
     #[serde(default)]
     pub per_page: Option<u32>,
+}
+
+/// One page of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CasePage {
+    pub items: Vec<CaseSummary>,
+    /// How many cases match the filters.
+    pub total: i64,
+    pub per_page: u32,
+    /// The `after` cursor of the next page; none on the last page.
+    pub next: Option<String>,
+}
+
+impl CasePage {
+    /// "216.667 phản ánh" / "216,667 cases".
+    pub fn describe_total(&self, lang: Lang) -> String {
+        format!(
+            "{} {}",
+            group_thousands(self.total, lang.pick(".", ",")),
+            lang.pick("phản ánh", "cases")
+        )
+    }
+}
+
+/// 216667 → "216.667" (Vietnamese groups thousands with a dot) or "216,667".
+fn group_thousands(n: i64, separator: &str) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where a page of the inbox ends, in the inbox's order: cases with a clock by due date, then
+/// those without one; within each, by the time received and then the id (the order is total).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseCursor {
+    /// `None`: the case had no clock (the list had reached the cases without one).
+    pub due_on: Option<String>,
+    pub created_at: i64,
+    pub id: String,
+}
+
+impl CaseCursor {
+    /// `2026-12-07.1767225601000.id`, or `-.1767225601000.id` for a case without a clock.
+    pub fn encode(&self) -> String {
+        format!(
+            "{}.{}.{}",
+            self.due_on.as_deref().unwrap_or("-"),
+            self.created_at,
+            self.id
+        )
+    }
+
+    pub fn decode(text: &str) -> Option<CaseCursor> {
+        let mut parts = text.splitn(3, '.');
+        let due = parts.next()?;
+        let created_at = parts.next()?.parse().ok()?;
+        let id = parts.next().filter(|id| !id.is_empty())?.to_string();
+        let due_on = match due {
+            "-" => None,
+            d => Some(Date::parse(d)?.iso()),
+        };
+        Some(CaseCursor {
+            due_on,
+            created_at,
+            id,
+        })
+    }
 }
 
 /// One line of the inbox.
@@ -274,6 +353,49 @@ pub const CITIZEN_PAGE_ACTIONS: &[ActionKind] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_what_it_wrote_and_refuses_anything_else() {
+        for cursor in [
+            CaseCursor {
+                due_on: Some("2026-12-07".into()),
+                created_at: 1_767_225_601_000,
+                id: "0193a-b.c".into(),
+            },
+            CaseCursor {
+                due_on: None,
+                created_at: 5,
+                id: "bench-7".into(),
+            },
+        ] {
+            assert_eq!(CaseCursor::decode(&cursor.encode()), Some(cursor));
+        }
+        for bad in [
+            "",
+            "2026-12-07",
+            "2026-12-07.x.id",
+            "2026-13-40.1.id",
+            "-.1.",
+            "hôm qua.1.a",
+        ] {
+            assert_eq!(CaseCursor::decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn totals_are_grouped_as_each_language_writes_them() {
+        let page = |total| CasePage {
+            items: vec![],
+            total,
+            per_page: 50,
+            next: None,
+        };
+        assert_eq!(page(216_667).describe_total(Lang::Vi), "216.667 phản ánh");
+        assert_eq!(page(216_667).describe_total(Lang::En), "216,667 cases");
+        assert_eq!(page(999).describe_total(Lang::Vi), "999 phản ánh");
+        assert_eq!(page(1_000).describe_total(Lang::Vi), "1.000 phản ánh");
+        assert_eq!(page(1_000_000).describe_total(Lang::En), "1,000,000 cases");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> Date {
         Date::new(y, m, day).unwrap()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The head's inbox with 1,000,000 reports in the database, 100,000 of them in the head's commune:
-# wrk on loopback (8 connections, 15 s) asks for the first page and for a deep page of the
+# wrk on loopback (8 connections, 15 s) asks for the first page and for page 1,000 of the
 # commune's open cases, most urgent first, against the release build of `minhbach` on a fresh
 # SQLite database (default) or PostgreSQL (DB=postgres). The reports are written straight into
 # the database (a third open, due dates spread over four months) after the demo data.
@@ -91,7 +91,20 @@ token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-t
 first=$(curl -s "http://127.0.0.1:$port/api/v1/cases?per_page=50" -H "authorization: Bearer $token" \
   | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["total"], p["items"][0]["deadline"]["due"])')
 echo "open cases in the commune, first due date: $first"
-for query in "per_page=50" "per_page=50&page=1000" "status=all&kind=denunciation&per_page=50"; do
+# Page 1,000 (cases 49,951-50,000): reached the way the inbox reaches it, by following the
+# `next` cursor of each page.
+deep=$(python3 - "http://127.0.0.1:$port/api/v1/cases?per_page=50" "$token" <<'PY'
+import json, sys, urllib.request
+url, token = sys.argv[1], sys.argv[2]
+after = ""
+for _ in range(999):
+    req = urllib.request.Request(url + after, headers={"authorization": "Bearer " + token})
+    after = "&after=" + json.load(urllib.request.urlopen(req))["next"]
+print(after)
+PY
+)
+echo "page 1000 starts after: ${deep#&after=}"
+for query in "per_page=50" "per_page=50$deep" "status=all&kind=denunciation&per_page=50"; do
   echo "== GET /api/v1/cases?$query"
   wrk -t2 -c8 -d"${DURATION:-15s}" --latency -H "authorization: Bearer $token" \
     "http://127.0.0.1:$port/api/v1/cases?$query" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"

@@ -3,7 +3,7 @@
 //! notes marked as such) and offers only the actions the state machine allows the reader now.
 //! Every action is a plain HTML form post first, then a server action once hydrated.
 
-use crate::components::{lang, outcome, FormOutcome, Pager};
+use crate::components::{lang, outcome, FormOutcome};
 use crate::fns::{get_case, list_cases, CaseAction};
 use crate::format::datetime_vn;
 use leptos::prelude::*;
@@ -50,7 +50,7 @@ pub fn CasesPage() -> impl IntoView {
                 category: q.get("category").and_then(|c| ReportCategory::parse(&c)),
                 counter_id: q.get("counter_id").filter(|s| !s.is_empty()),
                 staff_id: q.get("staff_id").filter(|s| !s.is_empty()),
-                page: q.get("page").and_then(|p| p.parse().ok()),
+                after: q.get("after").filter(|s| !s.is_empty()),
                 per_page: q.get("per_page").and_then(|p| p.parse().ok()),
             }
         },
@@ -155,10 +155,31 @@ pub fn CasesPage() -> impl IntoView {
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
-                    <Pager total=page.total page=page.page per_page=page.per_page base />
+                    <CursorPager total=page.describe_total(lang) next=page.next.clone() first=query.read_untracked().get("after").is_some() base />
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The inbox's pages are cursors (the thousandth page costs what the first does): "next"
+/// continues after the last case shown, "first page" starts again; the browser's back button
+/// goes back a page.
+#[component]
+fn CursorPager(total: String, next: Option<String>, first: bool, base: String) -> impl IntoView {
+    let lang = lang();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let first = first.then(|| view! { <a href=base.clone() rel="first">{lang.pick("« Trang đầu", "« First page")}</a> });
+    let next = next.map(|cursor| {
+        let href = format!("{base}{sep}after={cursor}");
+        view! { <a href=href rel="next">{lang.pick("Trang sau ›", "Next ›")}</a> }
+    });
+    view! {
+        <nav class="pager" aria-label=lang.pick("Phân trang", "Pages")>
+            <span>{total}</span>
+            {first}
+            {next}
+        </nav>
     }
 }
 

@@ -12,10 +12,10 @@ use crate::schema::{accounts, case_apologies, counters, report_events, reports, 
 use diesel::prelude::*;
 use shared::calendar::{Date, DeadlineRules, WorkingCalendar};
 use shared::case::{
-    ApologyDraft, CaseClock, CaseDeadline, CaseDetail, CaseEvent, CaseQuery, CaseSummary, Choice,
-    CITIZEN_PAGE_ACTIONS,
+    ApologyDraft, CaseClock, CaseCursor, CaseDeadline, CaseDetail, CaseEvent, CasePage, CaseQuery,
+    CaseSummary, Choice, CITIZEN_PAGE_ACTIONS,
 };
-use shared::model::{Page, Role};
+use shared::model::Role;
 use shared::report::{ReportCategory, ReportKind};
 use shared::workflow::{
     allowed_actions, Action, ActionKind, Actor, CaseFacts, ReportStatus, TransitionRecord,
@@ -608,10 +608,85 @@ fn summary(case: &CaseRow, cal: &WorkingCalendar) -> CaseSummary {
     }
 }
 
-/// The inbox: the cases of the reader's units (an officer: those assigned to them), most
-/// urgent first — overdue, then by due date (the oldest first on a day), then those without
-/// a clock.
-pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<Page<CaseSummary>> {
+/// What an inbox list holds: the reader's scope and the query's filters, resolved.
+#[derive(Debug, Clone, Default)]
+struct InboxFilter {
+    /// The units of the scope; `None`: every unit (a province-wide reader).
+    unit_ids: Option<Vec<String>>,
+    /// `None`: every status.
+    statuses: Option<Vec<&'static str>>,
+    /// An officer sees only the cases assigned to them.
+    assigned_to: Option<String>,
+    kind: Option<&'static str>,
+    category: Option<&'static str>,
+    counter_id: Option<String>,
+    staff_id: Option<String>,
+    /// Only the citizens who asked to meet the head (the reception agenda).
+    wants_meeting: bool,
+    /// Only the cases due on or before this ISO day (the reception agenda).
+    due_by: Option<String>,
+}
+
+impl InboxFilter {
+    /// Whether the list can hold cases with a running clock (which come first, by due date)
+    /// and cases without one (which follow, oldest first).
+    fn halves(&self) -> (bool, bool) {
+        match &self.statuses {
+            None => (true, self.due_by.is_none()),
+            Some(list) => {
+                let clocked =
+                    |s: &&str| ReportStatus::parse(s).is_some_and(|x| x.stage().is_some());
+                (
+                    list.iter().any(clocked),
+                    self.due_by.is_none() && !list.iter().all(clocked),
+                )
+            }
+        }
+    }
+}
+
+/// The filters on `reports` of an inbox list (a macro: the boxed query's type differs per
+/// backend and per join).
+macro_rules! inbox_filtered {
+    ($query:expr, $f:expr) => {{
+        let f: &InboxFilter = $f;
+        let mut query = $query;
+        match f.unit_ids.as_deref() {
+            Some([one]) => query = query.filter(reports::unit_id.eq(one.clone())),
+            Some(many) => query = query.filter(reports::unit_id.eq_any(many.to_vec())),
+            None => {}
+        }
+        if let Some(statuses) = &f.statuses {
+            query = query.filter(reports::status.eq_any(statuses.clone()));
+        }
+        if let Some(me) = &f.assigned_to {
+            query = query.filter(reports::assigned_account_id.eq(me.clone()));
+        }
+        if let Some(kind) = f.kind {
+            query = query.filter(reports::kind.eq(kind));
+        }
+        if let Some(category) = f.category {
+            query = query.filter(reports::category.eq(category));
+        }
+        if let Some(counter) = &f.counter_id {
+            query = query.filter(reports::counter_id.eq(counter.clone()));
+        }
+        if let Some(officer) = &f.staff_id {
+            query = query.filter(reports::staff_id.eq(officer.clone()));
+        }
+        if f.wants_meeting {
+            query = query.filter(reports::wants_meeting.eq(true));
+        }
+        if let Some(day) = &f.due_by {
+            query = query.filter(reports::due_on.le(day.clone()));
+        }
+        query
+    }};
+}
+
+/// The reader's scope and the query, checked: an unknown status or a unit outside the scope
+/// is refused.
+fn inbox_filter(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<InboxFilter> {
     if !matches!(account.role, Role::Head | Role::Committee | Role::Officer) {
         return Err(AppError::forbidden());
     }
@@ -619,8 +694,7 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
         Some(id) if !id.is_empty() => super::units::visible(conn, account, id)?.path,
         _ => account.scope_path.clone(),
     };
-    let range = subtree_range(&root);
-    let status_filter: Option<Vec<&'static str>> = match q.status.as_deref().unwrap_or("open") {
+    let statuses: Option<Vec<&'static str>> = match q.status.as_deref().unwrap_or("open") {
         "all" => None,
         "open" => Some(open_status_codes()),
         other => Some(vec![ReportStatus::parse(other)
@@ -634,17 +708,9 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
             })?
             .as_str()]),
     };
-    let officer = (account.role == Role::Officer).then(|| account.account_id.clone());
-    let lq = shared::model::ListQuery {
-        page: q.page,
-        per_page: q.per_page,
-        ..Default::default()
-    };
-    let (limit, skip) = (lq.per_page() as i64, super::offset(&lq));
-    let q = q.clone();
     // The units in the reader's scope, looked up first: a filter on `reports.unit_id` lets the
-    // database walk the (unit_id, due_on, created_at) index in order for a commune's head.
-    let unit_ids: Option<Vec<String>> = match &range {
+    // database walk the (unit_id, due_on, created_at, id) index in order.
+    let unit_ids = match subtree_range(&root) {
         Some((lo, hi)) => Some(db_run!(conn, {
             units::table
                 .filter(units::path.ge(lo.clone()).and(units::path.lt(hi.clone())))
@@ -653,77 +719,270 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<P
         })?),
         None => None,
     };
-    // Open cases always have a clock; other lists put the cases without one last.
-    let all_have_clocks = status_filter.as_ref().is_some_and(|s| {
-        s.iter()
-            .all(|st| ReportStatus::parse(st).is_some_and(|x| x.stage().is_some()))
-    });
-    macro_rules! filtered {
-        ($query:expr) => {{
-            let mut query = $query;
-            match unit_ids.as_deref() {
-                Some([one]) => query = query.filter(reports::unit_id.eq(one.clone())),
-                Some(many) => query = query.filter(reports::unit_id.eq_any(many.to_vec())),
-                None => {}
+    let non_empty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+    Ok(InboxFilter {
+        unit_ids,
+        statuses,
+        assigned_to: (account.role == Role::Officer).then(|| account.account_id.clone()),
+        kind: q.kind.map(|k| k.as_str()),
+        category: q.category.map(|c| c.as_str()),
+        counter_id: non_empty(&q.counter_id),
+        staff_id: non_empty(&q.staff_id),
+        wants_meeting: false,
+        due_by: None,
+    })
+}
+
+/// How many cases a list holds. Unit, status, kind and category are summed from the counts
+/// the database keeps per unit (`case_counts`, kept by triggers); a counter, officer or
+/// assignee filter is counted over its own index.
+fn inbox_total(conn: &mut DbConn, f: &InboxFilter) -> AppResult<i64> {
+    use crate::schema::case_counts;
+    use diesel::dsl::{count_star, sql};
+    use diesel::sql_types::BigInt;
+    let kept = f.assigned_to.is_none()
+        && f.counter_id.is_none()
+        && f.staff_id.is_none()
+        && !f.wants_meeting
+        && f.due_by.is_none();
+    if !kept {
+        return Ok(db_run!(conn, {
+            inbox_filtered!(reports::table.into_boxed(), f)
+                .select(count_star())
+                .first(conn)
+        })?);
+    }
+    Ok(db_run!(conn, {
+        let mut query = case_counts::table.into_boxed();
+        match f.unit_ids.as_deref() {
+            Some([one]) => query = query.filter(case_counts::unit_id.eq(one.clone())),
+            Some(many) => query = query.filter(case_counts::unit_id.eq_any(many.to_vec())),
+            None => {}
+        }
+        if let Some(statuses) = &f.statuses {
+            query = query.filter(case_counts::status.eq_any(statuses.clone()));
+        }
+        if let Some(kind) = f.kind {
+            query = query.filter(case_counts::kind.eq(kind));
+        }
+        if let Some(category) = f.category {
+            query = query.filter(case_counts::category.eq(category));
+        }
+        // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back.
+        query
+            .select(sql::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
+            .first(conn)
+    })?)
+}
+
+/// Up to `limit` cases of a list after `after`, in the inbox's order: the cases with a clock
+/// by due date (the most urgent first), then those without one, oldest first; the time
+/// received and then the id break ties, so the order is total and a cursor is exact. Each half
+/// is one walk of the (unit_id, due_on, created_at, id) index from the cursor on, however deep
+/// the page.
+fn inbox_rows(
+    conn: &mut DbConn,
+    f: &InboxFilter,
+    after: Option<&CaseCursor>,
+    limit: i64,
+) -> AppResult<Vec<CaseTuple>> {
+    // Several units (a district's head): the index gives each unit's cases in order, not the
+    // units' together, so each unit is walked on its own and the walks merged; one query over
+    // them all would sort every open case of the district for each page. A scope of very many
+    // units (a province) is read in one query: there the filter passes most cases anyway.
+    match f.unit_ids.as_deref() {
+        Some(units) if units.len() > 1 && units.len() <= MERGED_UNITS_MAX => {
+            let mut rows = Vec::new();
+            for unit in units {
+                let one = InboxFilter {
+                    unit_ids: Some(vec![unit.clone()]),
+                    ..f.clone()
+                };
+                rows.extend(inbox_rows(conn, &one, after, limit)?);
             }
-            if let Some(statuses) = &status_filter {
-                query = query.filter(reports::status.eq_any(statuses.clone()));
-            }
-            if let Some(me) = &officer {
-                query = query.filter(reports::assigned_account_id.eq(me.clone()));
-            }
-            if let Some(kind) = q.kind {
-                query = query.filter(reports::kind.eq(kind.as_str()));
-            }
-            if let Some(category) = q.category {
-                query = query.filter(reports::category.eq(category.as_str()));
-            }
-            if let Some(counter) = q.counter_id.clone().filter(|c| !c.is_empty()) {
-                query = query.filter(reports::counter_id.eq(counter));
-            }
-            if let Some(officer) = q.staff_id.clone().filter(|s| !s.is_empty()) {
-                query = query.filter(reports::staff_id.eq(officer));
+            rows.sort_by(|a, b| inbox_order_key(a).cmp(&inbox_order_key(b)));
+            rows.truncate(limit.max(0) as usize);
+            Ok(rows)
+        }
+        _ => inbox_rows_in_one_walk(conn, f, after, limit),
+    }
+}
+
+/// The most units whose inbox walks are merged (see [`inbox_rows`]).
+const MERGED_UNITS_MAX: usize = 64;
+
+/// A row's place in the inbox's order: clocked cases by due date, then the rest; then the time
+/// received and the id. Compared byte-wise here and by the database's collation in SQL: the
+/// same order, since due dates are ISO days and ids lowercase UUIDs with their hyphens at the
+/// same places.
+fn inbox_order_key(row: &CaseTuple) -> (bool, Option<&str>, i64, &str) {
+    (row.14.is_none(), row.14.as_deref(), row.12, row.0.as_str())
+}
+
+fn inbox_rows_in_one_walk(
+    conn: &mut DbConn,
+    f: &InboxFilter,
+    after: Option<&CaseCursor>,
+    limit: i64,
+) -> AppResult<Vec<CaseTuple>> {
+    use diesel::dsl::not;
+    let (clocked, clockless) = f.halves();
+    let mut rows: Vec<CaseTuple> = Vec::new();
+    let in_clocked_half = after.is_none_or(|c| c.due_on.is_some());
+    if clocked && in_clocked_half {
+        rows = db_run!(conn, {
+            let mut query = inbox_filtered!(
+                reports::table
+                    .inner_join(units::table)
+                    .left_join(counters::table.on(counters::id.nullable().eq(reports::counter_id)))
+                    .into_boxed(),
+                f
+            )
+            .filter(reports::due_on.is_not_null());
+            if let Some(CaseCursor {
+                due_on: Some(due),
+                created_at,
+                id,
+            }) = after
+            {
+                // "After (due, created, id)", written so the database starts its index walk
+                // at `due` rather than testing every earlier entry.
+                query = query
+                    .filter(reports::due_on.ge(due.clone()))
+                    .filter(not(reports::due_on.eq(due.clone()).and(
+                        reports::created_at.lt(*created_at).or(reports::created_at
+                            .eq(*created_at)
+                            .and(reports::id.le(id.clone()))),
+                    )));
             }
             query
-        }};
-    }
-    let (rows, total): (Vec<CaseTuple>, i64) = db_run!(conn, {
-        let total: i64 = filtered!(reports::table.into_boxed())
-            .count()
-            .get_result(conn)?;
-        // Most urgent first: the earliest due date (overdue ones are the earliest), the
-        // oldest first on the same day, then the cases without a clock.
-        let page = filtered!(reports::table
-            .inner_join(units::table)
-            .left_join(counters::table.on(counters::id.nullable().eq(reports::counter_id)))
-            .into_boxed())
-        .select(case_columns!());
-        let rows = if all_have_clocks {
-            // Every open case has a due date: saying so lets SQLite start its index walk past
-            // the closed cases (NULL sorts first there).
-            page.filter(reports::due_on.is_not_null())
-                .order((reports::due_on.asc(), reports::created_at.asc()))
+                .select(case_columns!())
+                .order((
+                    reports::due_on.asc(),
+                    reports::created_at.asc(),
+                    reports::id.asc(),
+                ))
                 .limit(limit)
-                .offset(skip)
-                .load(conn)?
-        } else {
-            page.order((
-                reports::due_on.is_null().asc(),
-                reports::due_on.asc(),
-                reports::created_at.asc(),
+                .load(conn)
+        })?;
+    }
+    let left = limit - rows.len() as i64;
+    if clockless && left > 0 {
+        let more: Vec<CaseTuple> = db_run!(conn, {
+            let mut query = inbox_filtered!(
+                reports::table
+                    .inner_join(units::table)
+                    .left_join(counters::table.on(counters::id.nullable().eq(reports::counter_id)))
+                    .into_boxed(),
+                f
+            )
+            .filter(reports::due_on.is_null());
+            if let Some(CaseCursor {
+                due_on: None,
+                created_at,
+                id,
+            }) = after
+            {
+                query = query
+                    .filter(reports::created_at.ge(*created_at))
+                    .filter(not(reports::created_at
+                        .eq(*created_at)
+                        .and(reports::id.le(id.clone()))));
+            }
+            query
+                .select(case_columns!())
+                .order((reports::created_at.asc(), reports::id.asc()))
+                .limit(left)
+                .load(conn)
+        })?;
+        rows.extend(more);
+    }
+    Ok(rows)
+}
+
+/// The inbox: the cases of the reader's units (an officer: those assigned to them), filtered,
+/// most urgent first, a page at a time by cursor.
+pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<CasePage> {
+    let filter = inbox_filter(conn, account, q)?;
+    let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
+        None => None,
+        Some(text) => Some(CaseCursor::decode(text).ok_or_else(|| {
+            AppError(ApiError::field(
+                "after",
+                FieldCode::InvalidValue,
+                "Vị trí trang không hợp lệ; hãy mở lại trang đầu của hộp thư.",
+                "Invalid page position; open the first page of the inbox again.",
             ))
-            .limit(limit)
-            .offset(skip)
-            .load(conn)?
-        };
-        Ok::<_, diesel::result::Error>((rows, total))
-    })?;
+        })?),
+    };
+    let per_page = shared::model::ListQuery {
+        per_page: q.per_page,
+        ..Default::default()
+    }
+    .per_page();
+    let total = inbox_total(conn, &filter)?;
+    // One more than a page: whether a next page exists, without counting.
+    let mut rows = inbox_rows(conn, &filter, after.as_ref(), per_page as i64 + 1)?;
+    let more = rows.len() > per_page as usize;
+    rows.truncate(per_page as usize);
     let cal = super::calendar::current(conn)?;
-    let items = rows
+    let cases = rows
         .into_iter()
-        .map(|row| case_row(row).map(|case| summary(&case, &cal)))
+        .map(case_row)
         .collect::<AppResult<Vec<_>>>()?;
-    Ok(super::page_of(items, total, &lq))
+    let next = more.then(|| cases.last()).flatten().map(|last| {
+        CaseCursor {
+            due_on: last.due_on.clone(),
+            created_at: last.created_at,
+            id: last.id.clone(),
+        }
+        .encode()
+    });
+    Ok(CasePage {
+        items: cases.iter().map(|case| summary(case, &cal)).collect(),
+        total,
+        per_page,
+        next,
+    })
+}
+
+/// This week's reception agenda of a unit: the open cases whose citizen asked to meet the
+/// head, and the open cases due by the session's day (overdue ones first), each up to `limit`.
+pub fn reception_agenda(
+    conn: &mut DbConn,
+    account: &Account,
+    unit_id: &str,
+    session_day: &str,
+    limit: i64,
+) -> AppResult<(Vec<CaseSummary>, Vec<CaseSummary>)> {
+    let base = inbox_filter(
+        conn,
+        account,
+        &CaseQuery {
+            unit_id: Some(unit_id.to_string()),
+            ..Default::default()
+        },
+    )?;
+    let booked = InboxFilter {
+        wants_meeting: true,
+        ..base.clone()
+    };
+    let due = InboxFilter {
+        due_by: Some(session_day.to_string()),
+        ..base
+    };
+    let cal = super::calendar::current(conn)?;
+    let mut lists = Vec::with_capacity(2);
+    for f in [booked, due] {
+        let cases = inbox_rows(conn, &f, None, limit)?
+            .into_iter()
+            .map(|row| case_row(row).map(|case| summary(&case, &cal)))
+            .collect::<AppResult<Vec<_>>>()?;
+        lists.push(cases);
+    }
+    let due = lists.pop().unwrap_or_default();
+    let booked = lists.pop().unwrap_or_default();
+    Ok((booked, due))
 }
 
 /// The case page. The first time the handling side opens a case, the citizen's timeline says

@@ -12,7 +12,6 @@ use crate::error::{AppError, AppResult};
 use crate::schema::{reception_entries, reception_sessions, reports, units};
 use diesel::prelude::*;
 use shared::calendar::Date;
-use shared::case::CaseQuery;
 use shared::model::Role;
 use shared::reception::{NewReceptionEntry, ReceptionEntry, ReceptionSession};
 use shared::workflow::{Action, ActionKind, Actor};
@@ -108,22 +107,8 @@ pub fn session(
     id: &str,
 ) -> AppResult<ReceptionSession> {
     let (id, unit_id, unit_name, date, start, end, opened_at, _) = session_row(conn, account, id)?;
-    let open = super::cases::inbox(
-        conn,
-        account,
-        &CaseQuery {
-            unit_id: Some(unit_id.clone()),
-            per_page: Some(500),
-            ..Default::default()
-        },
-    )?
-    .items;
-    let booked = open.iter().filter(|c| c.wants_meeting).cloned().collect();
-    let due = open
-        .iter()
-        .filter(|c| c.deadline.as_ref().is_some_and(|d| d.due <= date))
-        .cloned()
-        .collect();
+    // Up to 200 of each: a longer agenda is not read in one sitting; the inbox has them all.
+    let (booked, due) = super::cases::reception_agenda(conn, account, &unit_id, &date, 200)?;
     type EntryRow = (
         String,
         i32,

@@ -3,8 +3,7 @@
 
 use serde_json::json;
 use shared::calendar::CalendarYear;
-use shared::case::CaseSummary;
-use shared::model::Page;
+use shared::case::CasePage;
 use shared::ErrorCode;
 use tests::{assert_api_error, ok_json, spawn_app, TestApp};
 
@@ -64,7 +63,7 @@ async fn the_seeded_year_is_edited_by_a_national_administrator_and_moves_open_de
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let due = |page: Page<CaseSummary>| page.items[0].deadline.clone().unwrap().due;
+    let due = |page: CasePage| page.items[0].deadline.clone().unwrap().due;
     let before = due(ok_json(app.get("/api/v1/cases", w.head_a.token()).await).await);
 
     // Only a national administrator edits the calendar.

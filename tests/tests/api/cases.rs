@@ -5,8 +5,8 @@
 use reqwest::multipart::Form;
 use serde_json::{json, Value};
 use shared::calendar::Stage;
-use shared::case::{CaseDetail, CaseSummary};
-use shared::model::{Page, Role};
+use shared::case::{CaseDetail, CasePage, CaseSummary};
+use shared::model::Role;
 use shared::report::{ReportReceipt, ReportView};
 use shared::workflow::{ActionKind, ReportStatus};
 use shared::ErrorCode;
@@ -23,10 +23,20 @@ async fn report(
     kind: &str,
     anonymous: bool,
 ) -> (ReportReceipt, ReportView) {
+    report_at(app, &w.counter_a.qr_token, kind, anonymous).await
+}
+
+/// A report from the counter with this QR token.
+async fn report_at(
+    app: &TestApp,
+    counter_token: &str,
+    kind: &str,
+    anonymous: bool,
+) -> (ReportReceipt, ReportView) {
     let mut report = json!({
         "kind": kind,
         "category": "harassment",
-        "counter_token": w.counter_a.qr_token,
+        "counter_token": counter_token,
         "description": "Cán bộ hẹn lần thứ ba mà hồ sơ vẫn chưa được giải quyết, không nêu lý do.",
         "idempotency_key": key(),
     });
@@ -73,7 +83,7 @@ async fn citizen_act(app: &TestApp, access: &str, action: Value) -> reqwest::Res
         .unwrap()
 }
 
-async fn inbox(app: &TestApp, token: &str, query: &str) -> Page<CaseSummary> {
+async fn inbox(app: &TestApp, token: &str, query: &str) -> CasePage {
     ok_json(app.get(&format!("/api/v1/cases{query}"), token).await).await
 }
 
@@ -505,12 +515,21 @@ async fn the_inbox_sorts_by_due_date_filters_and_pages_in_the_database() {
     );
     let due = |c: &CaseSummary| c.deadline.clone().unwrap().due;
     assert!(due(&listed.items[0]) < due(&listed.items[1]));
-    let only: Page<CaseSummary> = inbox(&app, head, "?kind=feedback").await;
+    let only: CasePage = inbox(&app, head, "?kind=feedback").await;
     assert_eq!(only.total, 1);
     assert_eq!(only.items[0].tracking_code, feedback.tracking_code);
-    let paged = inbox(&app, head, "?per_page=1&page=2").await;
-    assert_eq!((paged.total, paged.items.len()), (2, 1));
-    assert_eq!(paged.items[0].tracking_code, feedback.tracking_code);
+    let first = inbox(&app, head, "?per_page=1").await;
+    assert_eq!((first.total, first.items.len()), (2, 1));
+    let next = first.next.clone().expect("a second page");
+    let second = inbox(&app, head, &format!("?per_page=1&after={next}")).await;
+    assert_eq!(second.items[0].tracking_code, feedback.tracking_code);
+    assert_eq!(second.next, None, "the last page has no next page");
+    assert_api_error(
+        app.get("/api/v1/cases?after=trang-2", head).await,
+        400,
+        ErrorCode::ValidationFailed,
+    )
+    .await;
     assert_api_error(
         app.get("/api/v1/cases?status=khong-co", head).await,
         400,
@@ -546,6 +565,128 @@ async fn the_inbox_sorts_by_due_date_filters_and_pages_in_the_database() {
     let public = &forwarded.timeline.last().unwrap();
     assert!(public.public && public.text.contains(&w.commune_b.name));
     assert_eq!(inbox(&app, head, "").await.total, 1);
+}
+
+/// Every case of a list, page after page by the `next` cursor.
+async fn walk(app: &TestApp, token: &str, query: &str, per_page: u32) -> Vec<CaseSummary> {
+    let mut all = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = inbox(app, token, &format!("?per_page={per_page}&{query}{after}")).await;
+        assert!(page.items.len() <= per_page as usize);
+        all.extend(page.items);
+        match page.next {
+            Some(cursor) => after = format!("&after={cursor}"),
+            None => return all,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_inbox_totals_and_cursor_pages_follow_every_change_of_a_case() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let head = w.head_a.token();
+    let mut codes = Vec::new();
+    for (kind, anonymous) in [
+        ("feedback", false),
+        ("denunciation", false),
+        ("feedback", true),
+        ("complaint", false),
+        ("suggestion", true),
+    ] {
+        codes.push(report(&app, &w, kind, anonymous).await.0.tracking_code);
+    }
+    let id = |code: &String| {
+        let code = code.clone();
+        let app = &app;
+        async move { case_id(app, head, &code).await }
+    };
+    // One declined (no clock any more: it moves to the end of "all"), one accepted.
+    let declined = id(&codes[2]).await;
+    let reason = "Nội dung đã được giải quyết ở kỳ tiếp dân trước.";
+    ok_json::<CaseDetail>(
+        act(
+            &app,
+            head,
+            &declined,
+            json!({"action": "decline", "reason": reason}),
+        )
+        .await,
+    )
+    .await;
+    let accepted = id(&codes[3]).await;
+    ok_json::<CaseDetail>(act(&app, head, &accepted, json!({"action": "accept"})).await).await;
+
+    // Totals: kept per unit, status, kind and category by the database, after each change.
+    assert_eq!(inbox(&app, head, "").await.total, 4);
+    assert_eq!(inbox(&app, head, "?status=all").await.total, 5);
+    assert_eq!(inbox(&app, head, "?status=declined").await.total, 1);
+    assert_eq!(
+        inbox(&app, head, "?status=accepted&kind=complaint")
+            .await
+            .total,
+        1
+    );
+    assert_eq!(inbox(&app, head, "?kind=feedback").await.total, 1);
+    assert_eq!(inbox(&app, head, "?category=rude").await.total, 0);
+    // A counter filter is counted over its index: the same answer.
+    let by_counter = format!("?status=all&counter_id={}", w.counter_a.id);
+    assert_eq!(inbox(&app, head, &by_counter).await.total, 5);
+    // An officer sees only what is assigned to them: nothing yet, then the accepted case.
+    let officer = w.officer_a.token();
+    assert_eq!(inbox(&app, officer, "?status=all").await.total, 0);
+    let assign = json!({"action": "assign", "officer_id": w.officer_a.account.id});
+    ok_json::<CaseDetail>(act(&app, head, &accepted, assign).await).await;
+    let mine = inbox(&app, officer, "?status=all").await;
+    assert_eq!((mine.total, mine.items.len()), (1, 1));
+    assert_eq!(mine.items[0].tracking_code, codes[3]);
+
+    // Page by page, one case at a time, "all" holds every case once: those with a clock by
+    // due date, then the declined one.
+    let one_by_one = walk(&app, head, "status=all", 1).await;
+    let whole = inbox(&app, head, "?status=all&per_page=50").await.items;
+    assert_eq!(one_by_one, whole);
+    assert_eq!(whole.len(), 5);
+    assert_eq!(
+        whole.last().unwrap().tracking_code,
+        codes[2],
+        "no clock: last"
+    );
+    assert!(whole[..4].iter().all(|c| c.deadline.is_some()));
+    let dues: Vec<_> = whole[..4]
+        .iter()
+        .map(|c| c.deadline.clone().unwrap().due)
+        .collect();
+    assert!(dues.windows(2).all(|d| d[0] <= d[1]), "{dues:?}");
+    assert_eq!(walk(&app, head, "", 3).await.len(), 4);
+    assert_eq!(walk(&app, head, "status=declined", 2).await.len(), 1);
+
+    // The committee's scope spans both communes: each unit's walk is merged into one order.
+    for (kind, anonymous) in [
+        ("feedback", false),
+        ("denunciation", true),
+        ("suggestion", false),
+    ] {
+        report_at(&app, &w.counter_b.qr_token, kind, anonymous).await;
+    }
+    let committee = w.committee.token();
+    let across = inbox(&app, committee, "?status=all&per_page=50").await;
+    assert_eq!((across.total, across.items.len()), (8, 8));
+    assert_eq!(walk(&app, committee, "status=all", 1).await, across.items);
+    assert_eq!(walk(&app, committee, "status=all", 3).await, across.items);
+    let order: Vec<_> = across
+        .items
+        .iter()
+        .map(|c| {
+            (
+                c.deadline.is_none(),
+                c.deadline.clone().map(|d| d.due),
+                c.created_at,
+            )
+        })
+        .collect();
+    assert!(order.windows(2).all(|p| p[0] <= p[1]), "{order:?}");
 }
 
 /// Runs database work of the server directly, as a second server process would.

@@ -2,8 +2,7 @@
 //! recovers: the head's actions never wait for it, and every message arrives in the end.
 
 use serde_json::{json, Value};
-use shared::case::{CaseDetail, CaseSummary};
-use shared::model::Page;
+use shared::case::{CaseDetail, CasePage};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tests::{ok_json, spawn_app_with};
@@ -122,7 +121,7 @@ async fn a_hanging_then_failing_gateway_delays_messages_but_loses_none() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     let head = w.head_a.token();
-    let cases: Page<CaseSummary> = ok_json(app.get("/api/v1/cases", head).await).await;
+    let cases: CasePage = ok_json(app.get("/api/v1/cases", head).await).await;
     let case = &cases.items[0];
     // The head's two steps answer at once, whatever the gateway does.
     for action in [
@@ -216,7 +215,7 @@ async fn an_anonymous_reporter_gets_no_message_and_nothing_waits_without_a_gatew
         .unwrap();
     assert_eq!(resp.status(), 200);
     let head = w.head_a.token();
-    let cases: Page<CaseSummary> = ok_json(app.get("/api/v1/cases", head).await).await;
+    let cases: CasePage = ok_json(app.get("/api/v1/cases", head).await).await;
     let id = cases.items[0].id.clone();
     let _: CaseDetail = ok_json(
         app.post_json(
