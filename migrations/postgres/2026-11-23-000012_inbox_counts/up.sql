@@ -55,10 +55,10 @@ CREATE TRIGGER reports_counted_update AFTER UPDATE OF unit_id, status, kind, cat
     EXECUTE FUNCTION case_counts_follow();
 
 -- Keyset pagination walks (unit, due date, received, id): the id makes the order total, so a
--- page starts exactly after the last case of the one before. The status stays in the index so
--- a one-status list is filtered without reading the rows it skips.
+-- page starts exactly after the last case of the one before. The status and the kind stay in
+-- the index so a list of one status or one kind is filtered without reading the rows it skips.
 DROP INDEX reports_unit_due_created;
-CREATE INDEX reports_inbox_order ON reports(unit_id, due_on, created_at, id, status);
+CREATE INDEX reports_inbox_order ON reports(unit_id, due_on, created_at, id, status, kind);
 
 -- The inbox filtered by counter is counted from this index (the kept counts have no counter).
 CREATE INDEX reports_counter_status ON reports(counter_id, status);

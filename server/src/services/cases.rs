@@ -825,7 +825,8 @@ fn inbox_rows_in_one_walk(
     after: Option<&CaseCursor>,
     limit: i64,
 ) -> AppResult<Vec<CaseTuple>> {
-    use diesel::dsl::not;
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Bool, Text};
     let (clocked, clockless) = f.halves();
     let mut rows: Vec<CaseTuple> = Vec::new();
     let in_clocked_half = after.is_none_or(|c| c.due_on.is_some());
@@ -845,15 +846,19 @@ fn inbox_rows_in_one_walk(
                 id,
             }) = after
             {
-                // "After (due, created, id)", written so the database starts its index walk
-                // at `due` rather than testing every earlier entry.
-                query = query
-                    .filter(reports::due_on.ge(due.clone()))
-                    .filter(not(reports::due_on.eq(due.clone()).and(
-                        reports::created_at.lt(*created_at).or(reports::created_at
-                            .eq(*created_at)
-                            .and(reports::id.le(id.clone()))),
-                    )));
+                // A row-value comparison: both databases start their index walk right
+                // after the cursor. Spelled out as `due > d OR (due = d AND …)`, PostgreSQL
+                // starts at `d` and fetches every earlier case of that day to discard it
+                // (45 ms on a deep page of 216,667 open cases instead of 0.7 ms).
+                query = query.filter(
+                    sql::<Bool>("(reports.due_on, reports.created_at, reports.id) > (")
+                        .bind::<Text, _>(due.clone())
+                        .sql(", ")
+                        .bind::<BigInt, _>(*created_at)
+                        .sql(", ")
+                        .bind::<Text, _>(id.clone())
+                        .sql(")"),
+                );
             }
             query
                 .select(case_columns!())
@@ -883,11 +888,13 @@ fn inbox_rows_in_one_walk(
                 id,
             }) = after
             {
-                query = query
-                    .filter(reports::created_at.ge(*created_at))
-                    .filter(not(reports::created_at
-                        .eq(*created_at)
-                        .and(reports::id.le(id.clone()))));
+                query = query.filter(
+                    sql::<Bool>("(reports.created_at, reports.id) > (")
+                        .bind::<BigInt, _>(*created_at)
+                        .sql(", ")
+                        .bind::<Text, _>(id.clone())
+                        .sql(")"),
+                );
             }
             query
                 .select(case_columns!())
