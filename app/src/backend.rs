@@ -82,6 +82,14 @@ pub trait Backend: Send + Sync {
         auth: &PageAuth,
         input: shared::calendar::CalendarYear,
     ) -> R<shared::calendar::CalendarYear>;
+    /// The deadline settings as they apply now.
+    async fn deadline_rules(&self, auth: &PageAuth) -> R<shared::calendar::DeadlineRules>;
+    /// Replaces the deadline settings (national administrators).
+    async fn save_deadline_rules(
+        &self,
+        auth: &PageAuth,
+        input: shared::calendar::DeadlineRules,
+    ) -> R<shared::calendar::DeadlineRules>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
 }

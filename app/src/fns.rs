@@ -130,6 +130,7 @@ pub async fn create_unit(
     reception_weekday: String,
     reception_start: String,
     reception_end: String,
+    #[server(default)] remote_area: Option<String>,
 ) -> Result<Unit, FnError> {
     let (b, auth) = ssr::backend()?;
     let input = NewUnit {
@@ -149,6 +150,7 @@ pub async fn create_unit(
             .map_err(|e| ssr::refuse(e.0))?,
         reception_start: opt(reception_start),
         reception_end: opt(reception_end),
+        remote_area: remote_area.map(|r| r == "true"),
     };
     match b.create_unit(&auth, input).await {
         Ok(u) => {
@@ -170,6 +172,8 @@ pub async fn update_unit(
     reception_start: String,
     reception_end: String,
     #[server(default)] parent_id: Option<String>,
+    // Absent when the form does not offer it (a unit's own administrator).
+    #[server(default)] remote_area: Option<String>,
 ) -> Result<Unit, FnError> {
     let (b, auth) = ssr::backend()?;
     let patch = UnitPatch {
@@ -182,6 +186,7 @@ pub async fn update_unit(
         reception_start: opt(reception_start),
         reception_end: opt(reception_end),
         active: None,
+        remote_area: remote_area.map(|r| r == "true"),
     };
     match b.update_unit(&auth, id, patch).await {
         Ok(u) => {
@@ -493,6 +498,10 @@ pub async fn case_action(
             reason,
             decision_no: opt(decision_no),
         },
+        Some(K::DeclareComplex) => Action::DeclareComplex {
+            reason,
+            decision_no: opt(decision_no),
+        },
         Some(K::Close) => Action::Close,
         Some(K::Escalate) => Action::Escalate { reason },
         _ => {
@@ -538,6 +547,31 @@ pub async fn save_calendar_year(
     )
     .map_err(ssr::refuse)?;
     match b.save_calendar_year(&auth, input).await {
+        Ok(saved) => {
+            ssr::saved(None);
+            Ok(saved)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "deadline-rules")]
+pub async fn get_deadline_rules() -> Result<shared::calendar::DeadlineRules, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.deadline_rules(&auth).await.map_err(FnError)
+}
+
+/// The deadline settings page's form: `rules[{setting}_days]`, `rules[{setting}_count]` for
+/// each period and `rules[{setting}]` for each number (see `shared::deadline_settings`). What
+/// the form leaves out keeps its stored value.
+#[server(prefix = "/fn", endpoint = "deadline-rules-save")]
+pub async fn save_deadline_rules(
+    #[server(default)] rules: std::collections::BTreeMap<String, String>,
+) -> Result<shared::calendar::DeadlineRules, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let stored = b.deadline_rules(&auth).await.map_err(ssr::refuse)?;
+    let input = shared::calendar::DeadlineRules::from_form(&stored, &rules).map_err(ssr::refuse)?;
+    match b.save_deadline_rules(&auth, input).await {
         Ok(saved) => {
             ssr::saved(None);
             Ok(saved)

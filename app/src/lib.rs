@@ -122,6 +122,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("ratings") view=ratings::RatingsReviewPage />
                     <Route path=path!("cases") view=cases::CasesPage />
                     <Route path=path!("calendar") view=calendar::CalendarPage />
+                    <Route path=path!("deadlines") view=deadlines::DeadlinesPage />
                     <Route path=path!("reception") view=reception::ReceptionHome />
                     <Route path=path!("reception/:id") view=reception::ReceptionSessionPage />
                     <Route path=path!("cases/:id") view=cases::CasePage />

@@ -44,18 +44,22 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBo
             web::Json::<serde_json::Map<String, serde_json::Value>>::from_request(req, payload);
         Box::pin(async move {
             let object = object.await?.into_inner();
-            serde_json::from_value(serde_json::Value::Object(object))
-                .map(JsonBody)
-                .map_err(|e| {
-                    AppError(ApiError::with_message(
-                        ErrorCode::MalformedRequest,
-                        format!("Dữ liệu JSON không hợp lệ: {e}"),
-                        format!("The JSON body is not valid: {e}"),
-                    ))
-                    .into()
-                })
+            from_json_object(object).map(JsonBody).map_err(Into::into)
         })
     }
+}
+
+/// Reads a type from a JSON object, refusing it with the API's error shape.
+fn from_json_object<T: serde::de::DeserializeOwned>(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> AppResult<T> {
+    serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
+        AppError(ApiError::with_message(
+            ErrorCode::MalformedRequest,
+            format!("Dữ liệu JSON không hợp lệ: {e}"),
+            format!("The JSON body is not valid: {e}"),
+        ))
+    })
 }
 
 const JSON_LIMIT: usize = 64 * 1024;
@@ -98,6 +102,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/ratings/review", web::post().to(review_ratings))
             .route("/calendar/{year}", web::get().to(get_calendar_year))
             .route("/calendar/{year}", web::put().to(put_calendar_year))
+            .route("/deadline-rules", web::get().to(get_deadline_rules))
+            .route("/deadline-rules", web::put().to(put_deadline_rules))
             .route("/reception/sessions", web::post().to(open_reception))
             .route("/reception/sessions/{id}", web::get().to(get_reception))
             .route(
@@ -135,6 +141,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_flagged_ratings, review_ratings,
         list_cases, get_case, act_on_case, get_calendar_year, put_calendar_year,
         open_reception, get_reception, record_reception_entry, reception_log_xlsx,
+        get_deadline_rules, put_deadline_rules,
         import_units, import_staff,
         crate::startup::healthz, crate::startup::readyz,
     ),
@@ -152,6 +159,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "cases", description = "Xử lý phản ánh / Case handling"),
         (name = "reception", description = "Tiếp công dân định kỳ / Weekly citizen reception"),
         (name = "calendar", description = "Lịch ngày nghỉ, ngày làm bù / Days off and make-up days"),
+        (name = "deadlines", description = "Thời hạn giải quyết theo luật / Deadline settings within the law"),
         (name = "rating-review", description = "Xem xét đánh giá bị gắn cờ / Review of flagged ratings"),
         (name = "import", description = "Nhập CSV / CSV import"),
         (name = "health", description = "Giám sát / Health"),
@@ -706,16 +714,89 @@ pub async fn save_calendar(
         .db
         .run(move |c| crate::services::calendar::save_year(c, &actor, &input))
         .await?;
+    recompute_open_deadlines(state, "calendar");
+    Ok(saved)
+}
+
+/// Stores the clocks of every open case again, in the background, after an edit of what they
+/// are computed with (`edited`: "calendar", "deadline settings").
+fn recompute_open_deadlines(state: &AppState, edited: &'static str) {
     let db = state.db.clone();
     tokio::spawn(async move {
         match db
             .run(|c| crate::services::cases::store_open_deadlines(c, false))
             .await
         {
-            Ok(n) => tracing::info!(cases = n, "deadlines recomputed after a calendar edit"),
-            Err(e) => tracing::warn!(error = %e.0.message.en, "recomputing deadlines failed"),
+            Ok(n) => tracing::info!(cases = n, edited, "deadlines recomputed after an edit"),
+            Err(e) => {
+                tracing::warn!(error = %e.0.message.en, edited, "recomputing deadlines failed")
+            }
         }
     });
+}
+
+/// The deadline settings as they apply now: each period (days, working or calendar days), the
+/// extension caps, the near-deadline flag. The law's values until a national administrator
+/// changes them.
+#[utoipa::path(get, path = "/api/v1/deadline-rules", tag = "deadlines", security(("bearer" = [])),
+    responses((status = 200, body = shared::calendar::DeadlineRules), (status = 401, body = ApiError)))]
+async fn get_deadline_rules(
+    state: State,
+    actor: Actor,
+) -> AppResult<Json<shared::calendar::DeadlineRules>> {
+    with_db!(state, actor, |c| crate::services::deadline_rules::get(
+        c, &actor
+    ))
+}
+
+/// Replaces the deadline settings (national administrators). A setting left out takes the
+/// law's value; an unknown one is refused. Each period must stay within the law where the law
+/// fixes it (400 names every setting at fault, and nothing changes). The deadlines of the open
+/// cases are then computed again, in the background.
+#[utoipa::path(put, path = "/api/v1/deadline-rules", tag = "deadlines", request_body = shared::calendar::DeadlineRules, security(("bearer" = [])),
+    responses((status = 200, body = shared::calendar::DeadlineRules), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+async fn put_deadline_rules(
+    state: State,
+    actor: Actor,
+    body: JsonBody<serde_json::Map<String, serde_json::Value>>,
+) -> AppResult<Json<shared::calendar::DeadlineRules>> {
+    let body = body.into_inner();
+    // `DeadlineRules` fills in what is missing, so a misspelt setting would be dropped in
+    // silence and the law's value saved in its place.
+    let unknown: Vec<shared::FieldError> = body
+        .keys()
+        .filter(|k| !shared::deadline_settings::field_names().any(|n| n == k.as_str()))
+        .map(|k| shared::FieldError {
+            field: k.clone(),
+            code: shared::FieldCode::InvalidValue,
+            message: shared::Msg::new(
+                format!("Không có thiết lập thời hạn «{k}»."),
+                format!("There is no deadline setting “{k}”."),
+            ),
+            line: None,
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(AppError(ApiError::validation(unknown)));
+    }
+    let input: shared::calendar::DeadlineRules = from_json_object(body)?;
+    save_deadline_rules(&state, actor, input)
+        .await
+        .map(web::Json)
+}
+
+/// Saves the deadline settings, then recomputes the open cases' clocks without making the
+/// administrator wait.
+pub async fn save_deadline_rules(
+    state: &AppState,
+    actor: Actor,
+    input: shared::calendar::DeadlineRules,
+) -> AppResult<shared::calendar::DeadlineRules> {
+    let saved = state
+        .db
+        .run(move |c| crate::services::deadline_rules::save(c, &actor, &input))
+        .await?;
+    recompute_open_deadlines(state, "deadline settings");
     Ok(saved)
 }
 

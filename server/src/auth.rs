@@ -131,6 +131,12 @@ impl Actor {
         self.role == Role::Admin
     }
 
+    /// An administrator without a unit: the only one who edits what holds everywhere (the
+    /// calendar of days off, the deadline settings).
+    pub fn is_national_admin(&self) -> bool {
+        self.role == Role::Admin && self.scope_path.is_empty()
+    }
+
     pub fn require_admin(&self) -> AppResult<()> {
         if self.is_admin() {
             Ok(())

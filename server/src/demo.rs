@@ -53,6 +53,7 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
                 active: true,
                 created_at: now,
                 updated_at: now,
+                remote_area: false,
             }
         };
     let province = mk(

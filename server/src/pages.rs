@@ -591,4 +591,20 @@ impl Backend for PagesBackend {
             .await
             .map_err(|e| e.0)
     }
+    async fn deadline_rules(
+        &self,
+        auth: &PageAuth,
+    ) -> Result<shared::calendar::DeadlineRules, ApiError> {
+        self.run(auth, crate::services::deadline_rules::get).await
+    }
+    async fn save_deadline_rules(
+        &self,
+        auth: &PageAuth,
+        input: shared::calendar::DeadlineRules,
+    ) -> Result<shared::calendar::DeadlineRules, ApiError> {
+        let actor = self.actor(auth).await?;
+        crate::api::save_deadline_rules(&self.0, actor, input)
+            .await
+            .map_err(|e| e.0)
+    }
 }

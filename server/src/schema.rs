@@ -17,6 +17,7 @@ diesel::table! {
         depth -> Integer,
         created_at -> BigInt,
         updated_at -> BigInt,
+        remote_area -> Bool,
     }
 }
 
@@ -273,6 +274,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    deadline_settings (id) {
+        id -> Integer,
+        data -> Text,
+        version -> Text,
+        updated_at -> BigInt,
+        updated_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(reception_sessions -> units (unit_id));
 diesel::joinable!(reception_entries -> reception_sessions (session_id));
 diesel::joinable!(case_apologies -> reports (report_id));
@@ -303,4 +314,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     reception_sessions,
     reception_entries,
+    deadline_settings,
 );

@@ -863,7 +863,8 @@ impl Stage {
     }
 }
 
-/// The legal deadlines, as settings an administrator may change. `Default` gives the values of
+/// The legal deadlines, as settings an administrator may change within the law
+/// ([`DeadlineRules::validate`], in [`crate::deadline_settings`]). `Default` gives the values of
 /// the law (see each field).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -889,7 +890,8 @@ pub struct DeadlineRules {
     pub anonymous_extension: Period,
     pub anonymous_max_extensions: u8,
     /// Complaint: accept or refuse within 10 days of receipt (Law on Complaints 2011, art. 27).
-    /// The law says "ngày"; whether that means working days is a setting.
+    /// The law says "ngày": calendar days, as the Civil Code counts them (see
+    /// [`crate::deadline_settings`] for what an administrator may change).
     pub complaint_accept: Period,
     /// Complaint: resolve within 30 days of acceptance; 45 if complex (art. 28).
     pub complaint_resolve: Period,

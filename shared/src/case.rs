@@ -22,6 +22,11 @@ pub struct CaseClock {
     pub resolve_extensions: u8,
     /// A denunciation's intake period was extended (7 → 10 working days).
     pub intake_extended: bool,
+    /// The head declared the complaint complex (Law on Complaints 2011, art. 28).
+    pub complex: bool,
+    /// The case's unit is in a remote and difficult area (vùng sâu, vùng xa, đi lại khó khăn):
+    /// a unit setting (art. 28).
+    pub remote: bool,
 }
 
 /// The clock that runs on a case now, and where the case stands against it.
@@ -60,8 +65,8 @@ impl CaseDeadline {
             stage,
             start,
             extensions,
-            complex: false,
-            remote: false,
+            complex: clock.complex,
+            remote: clock.remote,
         };
         let due = rules.due_date(cal, &input)?;
         Some(CaseDeadline {
@@ -407,6 +412,8 @@ mod tests {
             resolve_start: None,
             resolve_extensions: 0,
             intake_extended: false,
+            complex: false,
+            remote: false,
         }
     }
 
@@ -584,5 +591,67 @@ mod tests {
             let date = Date::parse(&dl.due).unwrap();
             assert!(cal.is_working_day(date), "{due} is not a working day");
         }
+    }
+
+    /// A complaint accepted on Thursday 24/12/2026, resolved within 30 days (Monday 25/1/2027,
+    /// as the 30th day is a Saturday), 45 if complex or remote (Sunday 7/2/2027, mùng 2 Tết, so
+    /// Friday 12/2 after the Tết break), 60 if both (Monday 22/2/2027).
+    #[test]
+    fn a_complex_complaint_and_a_remote_unit_lengthen_the_resolution_across_tet_2027() {
+        let cal = WorkingCalendar::seed();
+        let rules = DeadlineRules::default();
+        let due = |complex, remote| {
+            let c = CaseClock {
+                resolve_start: Some(d(2026, 12, 24)),
+                complex,
+                remote,
+                ..clock(d(2026, 12, 21))
+            };
+            CaseDeadline::compute(
+                &rules,
+                &cal,
+                ReportKind::Complaint,
+                false,
+                ReportStatus::InProgress,
+                &c,
+                d(2027, 1, 4),
+            )
+            .unwrap()
+            .due
+        };
+        assert_eq!(due(false, false), "2027-01-25");
+        assert_eq!(due(true, false), "2027-02-12");
+        assert_eq!(due(false, true), "2027-02-12");
+        assert_eq!(due(true, true), "2027-02-22");
+        // Neither flag changes the clock of a denunciation or of a complaint not yet accepted.
+        let c = CaseClock {
+            resolve_start: Some(d(2026, 12, 24)),
+            complex: true,
+            remote: true,
+            ..clock(d(2026, 12, 21))
+        };
+        let den = CaseDeadline::compute(
+            &rules,
+            &cal,
+            ReportKind::Denunciation,
+            false,
+            ReportStatus::InProgress,
+            &c,
+            d(2027, 1, 4),
+        )
+        .unwrap();
+        assert_eq!(den.due, "2027-01-25");
+        let intake = CaseDeadline::compute(
+            &rules,
+            &cal,
+            ReportKind::Complaint,
+            false,
+            ReportStatus::Received,
+            &c,
+            d(2026, 12, 22),
+        )
+        .unwrap();
+        // 10 days from Monday 21/12/2026: Thursday 31/12.
+        assert_eq!(intake.due, "2026-12-31");
     }
 }

@@ -10,6 +10,7 @@ mod labels;
 pub mod calendar;
 pub mod case;
 pub mod citizen;
+pub mod deadline_settings;
 pub mod error;
 pub mod i18n;
 pub mod model;

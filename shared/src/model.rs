@@ -171,6 +171,10 @@ pub struct Unit {
     pub depth: u32,
     pub created_at: i64,
     pub updated_at: i64,
+    /// In a remote and difficult area (vùng sâu, vùng xa, đi lại khó khăn): complaints are
+    /// resolved within 45 days, 60 if complex (Law on Complaints 2011, art. 28).
+    #[serde(default)]
+    pub remote_area: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +194,9 @@ pub struct NewUnit {
     pub reception_start: Option<String>,
     #[serde(default)]
     pub reception_end: Option<String>,
+    /// In a remote and difficult area (default: no). Set by an administrator above the unit.
+    #[serde(default)]
+    pub remote_area: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +220,10 @@ pub struct UnitPatch {
     /// `false` deactivates the unit (it is never deleted: reports refer to it).
     #[serde(default)]
     pub active: Option<bool>,
+    /// In a remote and difficult area: lengthens its complaints' resolution period (Law on
+    /// Complaints 2011, art. 28). Only an administrator above the unit changes it.
+    #[serde(default)]
+    pub remote_area: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -306,6 +306,7 @@ pub fn new_unit(input: &NewUnit) -> Result<NewUnit, ApiError> {
         reception_weekday: Some(weekday),
         reception_start: Some(start),
         reception_end: Some(end),
+        remote_area: input.remote_area,
     })
 }
 
@@ -361,6 +362,7 @@ pub fn unit_patch(patch: &UnitPatch, current: &Unit) -> Result<UnitPatch, ApiErr
         reception_start: start,
         reception_end: end,
         active: patch.active,
+        remote_area: patch.remote_area,
     })
 }
 

@@ -13,7 +13,9 @@
 //! ```
 //!
 //! Extending a deadline is not a status: it is a decision recorded on the timeline (with a
-//! reason), capped by [`crate::calendar::DeadlineRules`].
+//! reason), capped by [`crate::calendar::DeadlineRules`]. So is the head's decision that a
+//! complaint is complex (Law on Complaints 2011, art. 28: 45 days instead of 30, 60 instead of
+//! 45 in remote areas), taken once, public to the citizen because the date changes.
 
 use crate::calendar::{DeadlineRules, Stage};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, Msg};
@@ -115,6 +117,9 @@ labelled_enum! {
         NoteInternal = "note_internal", "Ghi chú nội bộ", "Internal note";
         Answer = "answer", "Trả lời kết quả giải quyết", "Answer";
         Extend = "extend", "Gia hạn giải quyết", "Extend the deadline";
+        /// The head decides a complaint is complex (vụ việc phức tạp): a longer resolution
+        /// period (Law on Complaints 2011, art. 28).
+        DeclareComplex = "declare_complex", "Xác định vụ việc phức tạp", "Declare the complaint complex";
         Close = "close", "Đóng đơn", "Close";
         Escalate = "escalate", "Chuyển cấp trên", "Escalate to the superior unit";
         Reopen = "reopen", "Yêu cầu mở lại", "Reopen";
@@ -139,6 +144,8 @@ const OPEN: &[ReportStatus] = &[
     S::Escalated,
     S::Reopened,
 ];
+/// The statuses in which the resolution clock runs ([`ReportStatus::stage`] is `Resolve`).
+const RESOLVING: &[ReportStatus] = &[S::Accepted, S::InProgress, S::Escalated, S::Reopened];
 
 impl ActionKind {
     /// Who may take this action at all.
@@ -148,6 +155,10 @@ impl ActionKind {
                 HANDLERS_AND_OFFICER
             }
             K::Accept | K::Decline | K::Forward | K::Assign | K::Extend => HANDLERS,
+            // The person who resolves a complaint is the head of the body whose decision is
+            // complained about (Law on Complaints 2011, arts. 17–18); the period is theirs to
+            // lengthen (art. 28). The committee handles denunciations, not complaints.
+            K::DeclareComplex => &[A::Head],
             K::Close => &[A::Head, A::Committee, A::System],
             K::Escalate => &[A::Head, A::Committee, A::System],
             K::Reopen | K::Appeal | K::CitizenAddInfo | K::CitizenFeedback | K::Withdraw => {
@@ -176,6 +187,8 @@ impl ActionKind {
             K::NoteInternal => ReportStatus::ALL,
             K::Answer => &[S::Accepted, S::InProgress, S::Escalated, S::Reopened],
             K::Extend => OPEN,
+            // The complex period runs from acceptance (art. 28): only while that clock runs.
+            K::DeclareComplex => RESOLVING,
             K::Close => &[S::Answered],
             K::Escalate => &[S::Received, S::Accepted, S::InProgress, S::Reopened],
             K::Reopen | K::Appeal => &[S::Answered, S::Closed],
@@ -209,6 +222,7 @@ impl ActionKind {
             | K::ReplyPublic
             | K::NoteInternal
             | K::Extend
+            | K::DeclareComplex
             | K::CitizenAddInfo
             | K::CitizenFeedback => None,
         }
@@ -224,7 +238,13 @@ impl ActionKind {
     pub fn requires_reason(self) -> bool {
         matches!(
             self,
-            K::Decline | K::Forward | K::Extend | K::Escalate | K::Reopen | K::Appeal
+            K::Decline
+                | K::Forward
+                | K::Extend
+                | K::DeclareComplex
+                | K::Escalate
+                | K::Reopen
+                | K::Appeal
         )
     }
 
@@ -275,6 +295,12 @@ pub enum Action {
         #[serde(default)]
         decision_no: Option<String>,
     },
+    DeclareComplex {
+        reason: String,
+        /// The number of the decision, when one was issued on paper.
+        #[serde(default)]
+        decision_no: Option<String>,
+    },
     Close,
     Escalate {
         reason: String,
@@ -312,6 +338,7 @@ impl Action {
             Action::NoteInternal { .. } => K::NoteInternal,
             Action::Answer { .. } => K::Answer,
             Action::Extend { .. } => K::Extend,
+            Action::DeclareComplex { .. } => K::DeclareComplex,
             Action::Close => K::Close,
             Action::Escalate { .. } => K::Escalate,
             Action::Reopen { .. } => K::Reopen,
@@ -328,6 +355,7 @@ impl Action {
             Action::Decline { reason }
             | Action::Forward { reason, .. }
             | Action::Extend { reason, .. }
+            | Action::DeclareComplex { reason, .. }
             | Action::Escalate { reason }
             | Action::Reopen { reason }
             | Action::Appeal { reason } => Some(reason),
@@ -422,6 +450,9 @@ pub struct CaseFacts {
     /// The cap on those extensions (from [`DeadlineRules::max_extensions`]).
     #[serde(default)]
     pub max_extensions: u8,
+    /// The head has declared the complaint complex.
+    #[serde(default)]
+    pub complex: bool,
 }
 
 impl CaseFacts {
@@ -441,6 +472,7 @@ impl CaseFacts {
             intake_extended: false,
             extensions_used: 0,
             max_extensions: rules.max_extensions(kind, anonymous, Stage::Resolve),
+            complex: false,
         }
     }
 }
@@ -471,6 +503,8 @@ pub enum TransitionError {
     ExtensionLimit {
         max: u8,
     },
+    /// The complaint was declared complex already (it is decided once).
+    AlreadyComplex,
     ReasonRequired {
         action: ActionKind,
     },
@@ -495,7 +529,8 @@ impl TransitionError {
             | AlreadyOpened
             | AlreadyReopened
             | FeedbackAlreadyGiven
-            | ExtensionLimit { .. } => ErrorCode::Conflict,
+            | ExtensionLimit { .. }
+            | AlreadyComplex => ErrorCode::Conflict,
             ReasonRequired { .. }
             | TextRequired { .. }
             | TargetRequired { .. }
@@ -568,6 +603,10 @@ impl TransitionError {
             ExtensionLimit { max } => Msg::new(
                 format!("Đã gia hạn tối đa {max} lần; không thể gia hạn thêm."),
                 format!("Already extended the maximum of {max} times; no further extension."),
+            ),
+            AlreadyComplex => Msg::new(
+                "Khiếu nại này đã được xác định là vụ việc phức tạp.",
+                "This complaint has already been declared complex.",
             ),
             ReasonRequired { action } => Msg::new(
                 format!(
@@ -682,6 +721,15 @@ pub fn check(
                 max: facts.max_extensions,
             })
         }
+        // Only a complaint has a longer period for a complex case (Law on Complaints 2011, art.
+        // 28); a complex denunciation is extended instead (Law on Denunciations 2018, art. 30).
+        K::DeclareComplex if facts.kind != ReportKind::Complaint => {
+            Err(TransitionError::NotForKind {
+                action,
+                kind: facts.kind,
+            })
+        }
+        K::DeclareComplex if facts.complex => Err(TransitionError::AlreadyComplex),
         K::Reopen | K::Appeal if facts.reopened_before => Err(TransitionError::AlreadyReopened),
         K::CitizenFeedback if facts.feedback_given => Err(TransitionError::FeedbackAlreadyGiven),
         _ => Ok(()),
@@ -793,6 +841,10 @@ mod tests {
             K::Extend => Action::Extend {
                 reason: "Vụ việc phức tạp, cần xác minh thêm".into(),
                 decision_no: Some("12/QĐ-UBND".into()),
+            },
+            K::DeclareComplex => Action::DeclareComplex {
+                reason: "Nhiều người liên quan, cần xác minh tại nhiều nơi".into(),
+                decision_no: None,
             },
             K::Close => Action::Close,
             K::Escalate => Action::Escalate {
@@ -1077,6 +1129,77 @@ mod tests {
         assert!(transition(S::Accepted, &sample(K::Extend), A::Committee, &a).is_ok());
         a.extensions_used = 1;
         assert!(transition(S::Accepted, &sample(K::Extend), A::Committee, &a).is_err());
+    }
+
+    #[test]
+    fn the_head_declares_a_complaint_complex_once_while_it_is_being_resolved() {
+        let mut c = CaseFacts::new(Complaint, false);
+        let declare = sample(K::DeclareComplex);
+        for s in [S::Accepted, S::InProgress, S::Escalated, S::Reopened] {
+            assert_eq!(transition(s, &declare, A::Head, &c), Ok(s), "{s}");
+            assert!(allowed_actions(s, A::Head, &c).contains(&K::DeclareComplex));
+        }
+        // Only while the resolution clock runs: not before acceptance, not once answered.
+        for s in [
+            S::Received,
+            S::Answered,
+            S::Closed,
+            S::Declined,
+            S::Withdrawn,
+        ] {
+            assert!(matches!(
+                transition(s, &declare, A::Head, &c),
+                Err(TransitionError::WrongStatus { .. })
+            ));
+            assert!(!allowed_actions(s, A::Head, &c).contains(&K::DeclareComplex));
+        }
+        // The head's decision: not the committee's, the officer's or the citizen's.
+        for a in [
+            A::Committee,
+            A::AssignedOfficer,
+            A::Citizen,
+            A::System,
+            A::Admin,
+        ] {
+            assert!(matches!(
+                transition(S::InProgress, &declare, a, &c),
+                Err(TransitionError::ActorNotAllowed { .. })
+            ));
+            assert!(!allowed_actions(S::InProgress, a, &c).contains(&K::DeclareComplex));
+        }
+        // With a reason, recorded publicly: the citizen's date changes.
+        let e = transition(
+            S::InProgress,
+            &Action::DeclareComplex {
+                reason: "khó".into(),
+                decision_no: None,
+            },
+            A::Head,
+            &c,
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("reason"));
+        let r = TransitionRecord::new(S::InProgress, &declare, A::Head, &c, None, 0).unwrap();
+        assert!(r.public);
+        assert_eq!((r.from, r.to), (S::InProgress, S::InProgress));
+        // Once.
+        c.complex = true;
+        let e = transition(S::InProgress, &declare, A::Head, &c).unwrap_err();
+        assert_eq!(e, TransitionError::AlreadyComplex);
+        assert_eq!(ApiError::from(e).code, ErrorCode::Conflict);
+        assert!(!allowed_actions(S::InProgress, A::Head, &c).contains(&K::DeclareComplex));
+        // Complaints only: a denunciation or a feedback is not "complex" under art. 28.
+        for f in [
+            CaseFacts::new(Denunciation, false),
+            CaseFacts::new(Denunciation, true),
+            CaseFacts::new(Feedback, false),
+            CaseFacts::new(Suggestion, false),
+        ] {
+            let e = transition(S::InProgress, &declare, A::Head, &f).unwrap_err();
+            assert!(matches!(e, TransitionError::NotForKind { .. }), "{e:?}");
+            assert_eq!(ApiError::from(e).status(), 409);
+            assert!(!allowed_actions(S::InProgress, A::Head, &f).contains(&K::DeclareComplex));
+        }
     }
 
     #[test]

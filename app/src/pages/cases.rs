@@ -345,9 +345,15 @@ fn action_forms(case: &CaseDetail, act: ServerAction<CaseAction>, lang: Lang) ->
                     </select>
                 }
             });
-            let decision = (kind == K::Extend).then(|| view! {
-                <label for=field_id("decision")>{lang.pick("Số quyết định gia hạn (nếu có)", "Decision number (if any)")}</label>
+            let decision = matches!(kind, K::Extend | K::DeclareComplex).then(|| view! {
+                <label for=field_id("decision")>{lang.pick("Số quyết định (nếu có)", "Decision number (if any)")}</label>
                 <input id=field_id("decision") name="decision_no" maxlength="64" />
+            });
+            let complex_hint = (kind == K::DeclareComplex).then(|| view! {
+                <p class="hint">{lang.pick(
+                    "Luật Khiếu nại 2011, Điều 28: thời hạn giải quyết thành 45 ngày kể từ ngày thụ lý (vùng sâu, vùng xa: 60 ngày). Chỉ xác định một lần; người khiếu nại thấy quyết định và hạn mới.",
+                    "Law on Complaints 2011, art. 28: the resolution period becomes 45 days from acceptance (remote areas: 60). Decided once; the complainant sees the decision and the new date.",
+                )}</p>
             });
             let primary = matches!(kind, K::Accept | K::Answer | K::Start);
             let id = id.clone();
@@ -355,7 +361,7 @@ fn action_forms(case: &CaseDetail, act: ServerAction<CaseAction>, lang: Lang) ->
                 <ActionForm action=act attr:class="grid-form case-action">
                     <input type="hidden" name="id" value=id />
                     <input type="hidden" name="action" value=kind.as_str() />
-                    {reason}{text}{officer}{unit}{decision}
+                    {complex_hint}{reason}{text}{officer}{unit}{decision}
                     <button type="submit" class=if primary { "button primary" } else { "button" }>{kind.label(lang)}</button>
                 </ActionForm>
             }

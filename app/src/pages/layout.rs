@@ -71,6 +71,7 @@ fn StaffHeader(me: Me) -> impl IntoView {
                     <a href="/admin/ratings">{lang.pick("Đánh giá cần xem xét", "Ratings to review")}</a>
                 })}
                 <a href="/admin/calendar">{lang.pick("Lịch ngày nghỉ", "Calendar")}</a>
+                <a href="/admin/deadlines">{lang.pick("Thời hạn giải quyết", "Deadlines")}</a>
                 {is_admin.then(|| view! {
                     <a href="/admin/accounts">{lang.pick("Tài khoản", "Accounts")}</a>
                     <a href="/admin/import">{lang.pick("Nhập CSV", "CSV import")}</a>

@@ -3,6 +3,7 @@ pub mod calendar;
 pub mod cases;
 pub mod citizen;
 pub mod counters;
+pub mod deadlines;
 pub mod home;
 pub mod import;
 pub mod layout;

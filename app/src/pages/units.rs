@@ -56,6 +56,21 @@ pub fn reception_text(u: &Unit, lang: Lang) -> String {
     )
 }
 
+/// The choice of the remote-area flag, as a select so that the form always says which.
+fn remote_area_field(lang: Lang, current: bool) -> impl IntoView {
+    view! {
+        <label for="remote_area">{lang.pick("Vùng sâu, vùng xa, đi lại khó khăn", "Remote and difficult area")}</label>
+        <select id="remote_area" name="remote_area" aria-describedby="remote_area-hint">
+            <option value="false" selected=!current>{lang.pick("Không", "No")}</option>
+            <option value="true" selected=current>{lang.pick("Có", "Yes")}</option>
+        </select>
+        <p class="hint" id="remote_area-hint">{lang.pick(
+            "Khiếu nại ở vùng sâu, vùng xa được giải quyết trong 45 ngày, vụ việc phức tạp 60 ngày (Luật Khiếu nại 2011, Điều 28). Do quản trị viên cấp trên xác định.",
+            "Complaints in a remote and difficult area are resolved within 45 days, 60 if complex (Law on Complaints 2011, art. 28). Set by an administrator above the unit.",
+        )}</p>
+    }
+}
+
 fn status_badge(active: bool, lang: Lang) -> impl IntoView {
     if active {
         view! { <span class="badge ok">{lang.pick("Đang hoạt động", "Active")}</span> }.into_any()
@@ -167,6 +182,7 @@ pub fn UnitsPage() -> impl IntoView {
                                 <label for="reception_end">{lang.pick("Đến giờ", "Until")}</label>
                                 <input id="reception_end" name="reception_end" type="time" value="11:30" />
                                 <FieldMessage error field="reception_end" />
+                                {remote_area_field(lang, false)}
                                 <button type="submit" class="button primary">{lang.pick("Thêm đơn vị", "Add unit")}</button>
                             </ActionForm>
                         }
@@ -181,6 +197,7 @@ pub fn UnitsPage() -> impl IntoView {
 pub fn UnitPage() -> impl IntoView {
     let lang = lang();
     let is_admin = me().is_some_and(|m| m.account.role == Role::Admin);
+    let own_unit = StoredValue::new(me().and_then(|m| m.account.unit_id));
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let update = ServerAction::<UpdateUnit>::new();
@@ -223,6 +240,11 @@ pub fn UnitPage() -> impl IntoView {
                 let allowed = u.kind.allowed_parents();
                 let parent_options = unit_options(&all, u.parent_id.as_deref(), |x| x.active && x.id != u.id && allowed.contains(&x.kind));
                 let weekday_opts = weekday_options(lang, u.reception_weekday);
+                // A unit's own administrator does not mark it remote (a longer deadline for
+                // itself): the server refuses, so the form does not offer it.
+                let remote_choice = own_unit
+                    .with_value(|own| own.as_deref() != Some(u.id.as_str()))
+                    .then(|| remote_area_field(lang, u.remote_area));
                 let edit = is_admin.then(move || {
                     view! {
                         <h2>{lang.pick("Sửa thông tin", "Edit")}</h2>
@@ -252,6 +274,7 @@ pub fn UnitPage() -> impl IntoView {
                             <label for="reception_end">{lang.pick("Đến giờ", "Until")}</label>
                             <input id="reception_end" name="reception_end" type="time" value=e.reception_end />
                             <FieldMessage error field="reception_end" />
+                            {remote_choice}
                             <button type="submit" class="button primary">{lang.pick("Lưu", "Save")}</button>
                         </ActionForm>
                         <FormOutcome error=active_error saved=Signal::derive(|| false) />
@@ -269,6 +292,7 @@ pub fn UnitPage() -> impl IntoView {
                         <dt>{lang.pick("Loại", "Kind")}</dt><dd>{u.kind.label(lang)}</dd>
                         <dt>{lang.pick("Cấp trên", "Parent")}</dt><dd>{parent_name.unwrap_or_else(|| "—".into())}</dd>
                         <dt>{lang.pick("Tiếp công dân", "Citizen reception")}</dt><dd>{reception_text(&u, lang)}</dd>
+                        <dt>{lang.pick("Vùng sâu, vùng xa", "Remote area")}</dt><dd>{if u.remote_area { lang.pick("Có: khiếu nại giải quyết trong 45 ngày, phức tạp 60 ngày", "Yes: complaints resolved within 45 days, 60 if complex") } else { lang.pick("Không", "No") }}</dd>
                         <dt>{lang.pick("Trạng thái", "Status")}</dt><dd>{status_badge(u.active, lang)}</dd>
                     </dl>
                     <h2>{lang.pick("Quầy", "Counters")}</h2>

@@ -12,7 +12,6 @@ use crate::schema::calendar_years;
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 use shared::calendar::{CalendarYear, WorkingCalendar, SEEDED_YEARS};
-use shared::model::Role;
 use shared::{ApiError, ErrorCode, FieldCode};
 use std::sync::{Arc, Mutex};
 
@@ -87,7 +86,7 @@ pub fn seed(conn: &mut DbConn) -> AppResult<usize> {
 
 /// The calendar is national: only an administrator without a unit edits it.
 fn require_national_admin(actor: &Actor) -> AppResult<()> {
-    if actor.role == Role::Admin && actor.scope_path.is_empty() {
+    if actor.is_national_admin() {
         Ok(())
     } else {
         Err(AppError(ApiError::with_message(

@@ -21,11 +21,7 @@ use shared::workflow::{
     allowed_actions, Action, ActionKind, Actor, CaseFacts, ReportStatus, TransitionRecord,
 };
 use shared::{ApiError, ErrorCode, FieldCode};
-
-/// The deadline settings: the law's defaults (settings per unit are for the admin pages).
-fn rules() -> DeadlineRules {
-    DeadlineRules::default()
-}
+use std::sync::Arc;
 
 /// A case as stored, with what scope checks need.
 #[derive(Debug, Clone)]
@@ -182,14 +178,22 @@ fn events_of(conn: &mut DbConn, report_id: &str) -> AppResult<Vec<EventTuple>> {
     })?)
 }
 
-/// What the state machine and the deadline clock need to know, read off the timeline.
-fn facts_and_clock(case: &CaseRow, events: &[EventTuple]) -> (CaseFacts, CaseClock) {
-    let mut facts = CaseFacts::with_rules(case.kind, case.anonymous, &rules());
+/// What the state machine and the deadline clock need to know, read off the timeline (and
+/// the unit's remote-area flag).
+fn facts_and_clock(
+    case: &CaseRow,
+    events: &[EventTuple],
+    rules: &DeadlineRules,
+    remote: bool,
+) -> (CaseFacts, CaseClock) {
+    let mut facts = CaseFacts::with_rules(case.kind, case.anonymous, rules);
     let mut clock = CaseClock {
         received: Date::from_unix_ms_vietnam(case.created_at),
         resolve_start: None,
         resolve_extensions: 0,
         intake_extended: false,
+        complex: false,
+        remote,
     };
     let kind_of = |k: &str| ActionKind::parse(k);
     for (_, at, kind, _, _, _, _, from, to, _) in events {
@@ -210,6 +214,10 @@ fn facts_and_clock(case: &CaseRow, events: &[EventTuple]) -> (CaseFacts, CaseClo
                 facts.extensions_used += 1;
                 clock.resolve_extensions += 1;
             }
+            ActionKind::DeclareComplex => {
+                facts.complex = true;
+                clock.complex = true;
+            }
             _ => {}
         }
         if matches!(
@@ -225,23 +233,28 @@ fn facts_and_clock(case: &CaseRow, events: &[EventTuple]) -> (CaseFacts, CaseClo
     (facts, clock)
 }
 
-/// A case with its whole timeline and what the state machine and the clock read off it.
+/// A case with its whole timeline, what the state machine and the clock read off it, and the
+/// deadline settings they were read with.
 struct LoadedCase {
     case: CaseRow,
     events: Vec<EventTuple>,
     facts: CaseFacts,
     clock: CaseClock,
+    rules: Arc<DeadlineRules>,
 }
 
 fn load_with_timeline(conn: &mut DbConn, id: &str) -> AppResult<LoadedCase> {
     let case = load_case(conn, id)?.ok_or_else(AppError::not_found)?;
     let events = events_of(conn, id)?;
-    let (facts, clock) = facts_and_clock(&case, &events);
+    let rules = super::deadline_rules::current(conn)?;
+    let remote = super::units::remote_area(conn, &case.unit_id)?;
+    let (facts, clock) = facts_and_clock(&case, &events, &rules, remote);
     Ok(LoadedCase {
         case,
         events,
         facts,
         clock,
+        rules,
     })
 }
 
@@ -263,9 +276,10 @@ fn computed_deadline(
     case: &CaseRow,
     clock: &CaseClock,
     cal: &WorkingCalendar,
+    rules: &DeadlineRules,
 ) -> Option<CaseDeadline> {
     CaseDeadline::compute(
-        &rules(),
+        rules,
         cal,
         case.kind,
         case.anonymous,
@@ -276,13 +290,17 @@ fn computed_deadline(
 }
 
 /// The stored clock of a case and where it stands today.
-fn stored_deadline(case: &CaseRow, cal: &WorkingCalendar) -> Option<CaseDeadline> {
+fn stored_deadline(
+    case: &CaseRow,
+    cal: &WorkingCalendar,
+    rules: &DeadlineRules,
+) -> Option<CaseDeadline> {
     let stage = shared::calendar::Stage::parse(case.deadline_stage.as_deref()?)?;
     let due = Date::parse(case.due_on.as_deref()?)?;
     Some(CaseDeadline {
         stage,
         due: due.iso(),
-        state: rules().state(cal, today(), due),
+        state: rules.state(cal, today(), due),
     })
 }
 
@@ -293,6 +311,7 @@ pub fn store_deadline(conn: &mut DbConn, case_id: &str) -> AppResult<()> {
         case,
         events,
         clock,
+        rules,
         ..
     } = load_with_timeline(conn, case_id)?;
     let opened_at = events
@@ -300,7 +319,7 @@ pub fn store_deadline(conn: &mut DbConn, case_id: &str) -> AppResult<()> {
         .find(|e| e.2 == ActionKind::FirstOpen.as_str())
         .map(|e| e.1);
     let cal = super::calendar::current(conn)?;
-    let deadline = computed_deadline(&case, &clock, &cal);
+    let deadline = computed_deadline(&case, &clock, &cal, &rules);
     let stage = deadline.as_ref().map(|d| d.stage.as_str());
     let due = deadline.map(|d| d.due);
     let rid = case_id.to_string();
@@ -317,10 +336,24 @@ pub fn store_deadline(conn: &mut DbConn, case_id: &str) -> AppResult<()> {
 }
 
 /// Stores the clocks of the open cases again, each in its own transaction: all of them after
-/// a calendar edit, or (`only_missing`) those without one, at start-up after the migrations
-/// (reports received before clocks were stored). Returns how many.
+/// a calendar or deadline-settings edit, or (`only_missing`) those without one, at start-up
+/// after the migrations (reports received before clocks were stored). Returns how many.
 pub fn store_open_deadlines(conn: &mut DbConn, only_missing: bool) -> AppResult<usize> {
+    store_open_deadlines_where(conn, only_missing, None)
+}
+
+/// Stores the clocks of one unit's open cases again (its remote-area flag changed).
+pub fn store_open_deadlines_of_unit(conn: &mut DbConn, unit_id: &str) -> AppResult<usize> {
+    store_open_deadlines_where(conn, false, Some(unit_id))
+}
+
+fn store_open_deadlines_where(
+    conn: &mut DbConn,
+    only_missing: bool,
+    unit_id: Option<&str>,
+) -> AppResult<usize> {
     let open = open_status_codes();
+    let unit_id = unit_id.map(str::to_string);
     let ids: Vec<String> = db_run!(conn, {
         let mut query = reports::table
             .filter(reports::status.eq_any(open.clone()))
@@ -328,6 +361,9 @@ pub fn store_open_deadlines(conn: &mut DbConn, only_missing: bool) -> AppResult<
             .into_boxed();
         if only_missing {
             query = query.filter(reports::due_on.is_null());
+        }
+        if let Some(unit) = &unit_id {
+            query = query.filter(reports::unit_id.eq(unit.clone()));
         }
         query.load(conn)
     })?;
@@ -472,6 +508,10 @@ pub fn apply_in_transaction(
             .as_deref()
             .map(|n| format!("Quyết định gia hạn số {}", shared::validate::clean(n)))
             .unwrap_or_default(),
+        (Action::DeclareComplex { decision_no, .. }, _) => decision_no
+            .as_deref()
+            .map(|n| format!("Quyết định số {}", shared::validate::clean(n)))
+            .unwrap_or_default(),
         _ => record.text.clone().unwrap_or_default(),
     };
     insert_record(conn, case_id, &record, &text, idempotency_hash)?;
@@ -561,13 +601,15 @@ pub fn citizen_outlook(
     conn: &mut DbConn,
     report_id: &str,
 ) -> AppResult<(Option<CaseDeadline>, Vec<ActionKind>)> {
-    let LoadedCase { case, facts, .. } = load_with_timeline(conn, report_id)?;
+    let LoadedCase {
+        case, facts, rules, ..
+    } = load_with_timeline(conn, report_id)?;
     let actions = allowed_actions(case.status, Actor::Citizen, &facts)
         .into_iter()
         .filter(|a| CITIZEN_PAGE_ACTIONS.contains(a) || *a == ActionKind::CitizenAddInfo)
         .collect();
     let cal = super::calendar::current(conn)?;
-    Ok((stored_deadline(&case, &cal), actions))
+    Ok((stored_deadline(&case, &cal, &rules), actions))
 }
 
 /// Checks that the citizen may add information now (the state machine's `citizen_add_info`)
@@ -591,7 +633,7 @@ pub fn check_citizen_addition(conn: &mut DbConn, report_id: &str) -> AppResult<R
     Ok(case.status)
 }
 
-fn summary(case: &CaseRow, cal: &WorkingCalendar) -> CaseSummary {
+fn summary(case: &CaseRow, cal: &WorkingCalendar, rules: &DeadlineRules) -> CaseSummary {
     CaseSummary {
         id: case.id.clone(),
         tracking_code: case.tracking_code.clone(),
@@ -603,7 +645,7 @@ fn summary(case: &CaseRow, cal: &WorkingCalendar) -> CaseSummary {
         anonymous: case.anonymous,
         wants_meeting: case.wants_meeting,
         created_at: case.created_at,
-        deadline: stored_deadline(case, cal),
+        deadline: stored_deadline(case, cal, rules),
         unread: case.opened_at.is_none(),
     }
 }
@@ -933,6 +975,7 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<C
     let more = rows.len() > per_page as usize;
     rows.truncate(per_page as usize);
     let cal = super::calendar::current(conn)?;
+    let rules = super::deadline_rules::current(conn)?;
     let cases = rows
         .into_iter()
         .map(case_row)
@@ -946,7 +989,10 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<C
         .encode()
     });
     Ok(CasePage {
-        items: cases.iter().map(|case| summary(case, &cal)).collect(),
+        items: cases
+            .iter()
+            .map(|case| summary(case, &cal, &rules))
+            .collect(),
         total,
         per_page,
         next,
@@ -979,11 +1025,12 @@ pub fn reception_agenda(
         ..base
     };
     let cal = super::calendar::current(conn)?;
+    let rules = super::deadline_rules::current(conn)?;
     let mut lists = Vec::with_capacity(2);
     for f in [booked, due] {
         let cases = inbox_rows(conn, &f, None, limit)?
             .into_iter()
-            .map(|row| case_row(row).map(|case| summary(&case, &cal)))
+            .map(|row| case_row(row).map(|case| summary(&case, &cal, &rules)))
             .collect::<AppResult<Vec<_>>>()?;
         lists.push(cases);
     }
@@ -1019,6 +1066,7 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
         case,
         events,
         facts,
+        rules,
         ..
     } = load_with_timeline(conn, id)?;
     let role = role_on_case(account, &case).ok_or_else(AppError::not_found)?;
@@ -1131,7 +1179,7 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
                 },
             )
             .collect(),
-        summary: summary(&case, &cal),
+        summary: summary(&case, &cal, &rules),
         description,
         occurred_at,
         staff_name,

@@ -292,6 +292,8 @@ pub fn import_units(conn: &mut DbConn, actor: &Actor, body: &[u8]) -> AppResult<
             reception_weekday: weekday,
             reception_start: (!f[6].is_empty()).then(|| f[6].clone()),
             reception_end: (!f[7].is_empty()).then(|| f[7].clone()),
+            // Not a column of the CSV: an administrator above the unit sets it on its page.
+            remote_area: None,
         };
         let input = match shared::validate::new_unit(&input) {
             Ok(i) => i,
@@ -362,6 +364,7 @@ pub fn import_units(conn: &mut DbConn, actor: &Actor, body: &[u8]) -> AppResult<
             depth,
             created_at: now,
             updated_at: now,
+            remote_area: false,
         };
         codes.insert(row.code.clone());
         known.insert(row.code.clone(), row.clone());

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod counters;
+pub mod deadline_rules;
 pub mod import;
 pub mod outbox;
 pub mod overdue;

@@ -27,6 +27,7 @@ pub struct UnitRow {
     pub depth: i32,
     pub created_at: i64,
     pub updated_at: i64,
+    pub remote_area: bool,
 }
 
 impl UnitRow {
@@ -49,6 +50,7 @@ impl UnitRow {
             depth: self.depth as u32,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            remote_area: self.remote_area,
         }
     }
 }
@@ -66,6 +68,36 @@ pub fn find(conn: &mut DbConn, id: &str) -> AppResult<Option<UnitRow>> {
 
 /// A unit the actor may see; anything else is "not found", so that ids outside the actor's
 /// subtree cannot be probed.
+/// Whether the unit is in a remote and difficult area (its complaints' longer periods, Law on
+/// Complaints 2011, art. 28).
+pub fn remote_area(conn: &mut DbConn, id: &str) -> AppResult<bool> {
+    let id = id.to_string();
+    Ok(db_run!(conn, {
+        units::table
+            .find(id)
+            .select(units::remote_area)
+            .first(conn)
+            .optional()
+    })?
+    .unwrap_or(false))
+}
+
+/// The remote-area flag lengthens a unit's complaint deadlines (Law on Complaints 2011, art.
+/// 28), so a unit's own administrator does not set it on their own unit: an administrator
+/// above it does (the designation of remote and difficult areas is a decision of the higher
+/// level).
+fn check_remote_area_change(actor: &Actor, unit_id: &str) -> AppResult<()> {
+    if actor.unit_id.as_deref() == Some(unit_id) {
+        return Err(ApiError::with_message(
+            shared::ErrorCode::Forbidden,
+            "Đơn vị không tự xác định mình thuộc vùng sâu, vùng xa: quản trị viên cấp trên thực hiện việc này.",
+            "A unit does not mark itself as a remote area: an administrator above it does.",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 pub fn visible(conn: &mut DbConn, actor: &Actor, id: &str) -> AppResult<UnitRow> {
     match find(conn, id)? {
         Some(u) if actor.covers(&u.path) => Ok(u),
@@ -246,6 +278,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewUnit) -> AppResult<Un
         depth,
         created_at: now,
         updated_at: now,
+        remote_area: input.remote_area.unwrap_or(false),
     };
     insert_rows(conn, std::slice::from_ref(&row))?;
     Ok(row.into_api())
@@ -271,6 +304,7 @@ pub fn insert_rows(conn: &mut DbConn, rows: &[UnitRow]) -> AppResult<()> {
                     units::depth.eq(r.depth),
                     units::created_at.eq(r.created_at),
                     units::updated_at.eq(r.updated_at),
+                    units::remote_area.eq(r.remote_area),
                 )
             })
             .collect();
@@ -292,6 +326,10 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, patch: &UnitPatch) -> 
         if code_taken(conn, code, Some(&current.id))? {
             return Err(duplicate_code());
         }
+    }
+    let remote_changed = patch.remote_area.is_some_and(|r| r != current.remote_area);
+    if remote_changed {
+        check_remote_area_change(actor, &current.id)?;
     }
     if patch.active == Some(false) && actor.unit_id.as_deref() == Some(current.id.as_str()) {
         return Err(ApiError::with_message(
@@ -345,6 +383,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, patch: &UnitPatch) -> 
                         .clone()
                         .map(|v| units::reception_end.eq(v)),
                     patch.active.map(|v| units::active.eq(v)),
+                    patch.remote_area.map(|v| units::remote_area.eq(v)),
                     units::updated_at.eq(now),
                 ))
                 .execute(conn)?;
@@ -372,5 +411,9 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, patch: &UnitPatch) -> 
             Ok(())
         })
     })?;
+    if remote_changed {
+        // The unit's open complaints now have a longer (or shorter) resolution period.
+        super::cases::store_open_deadlines_of_unit(conn, &id)?;
+    }
     Ok(visible(conn, actor, id.as_str())?.into_api())
 }

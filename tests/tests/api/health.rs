@@ -53,6 +53,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/reception/sessions/{id}/entries", &["post"]),
     ("/api/v1/reception/sessions/{id}/log.xlsx", &["get"]),
     ("/api/v1/calendar/{year}", &["get", "put"]),
+    ("/api/v1/deadline-rules", &["get", "put"]),
     ("/api/v1/cases/{id}", &["get"]),
     ("/api/v1/cases/{id}/actions", &["post"]),
     ("/api/v1/counters/{id}/qr.svg", &["get"]),
@@ -93,6 +94,7 @@ async fn openapi_document_describes_every_route() {
     assert!(security("/api/v1/cases/{id}/actions", "post"));
     assert!(!security("/api/v1/reports/track/action", "post"));
     assert!(doc["components"]["schemas"]["CaseDetail"].is_object());
+    assert!(doc["components"]["schemas"]["DeadlineRules"].is_object());
     assert!(doc["components"]["schemas"]["FlaggedRating"].is_object());
     assert!(!security("/api/v1/auth/login", "post"));
     assert!(!security("/api/v1/staff/{id}/photo", "get"));

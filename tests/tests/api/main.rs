@@ -8,6 +8,7 @@ mod bad_input;
 mod calendar;
 mod cases;
 mod counters;
+mod deadline_rules;
 mod health;
 mod import;
 mod logs;

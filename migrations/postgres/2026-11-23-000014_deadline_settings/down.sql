@@ -1,0 +1,2 @@
+ALTER TABLE units DROP COLUMN remote_area;
+DROP TABLE deadline_settings;
