@@ -761,24 +761,7 @@ async fn put_deadline_rules(
     body: JsonBody<serde_json::Map<String, serde_json::Value>>,
 ) -> AppResult<Json<shared::calendar::DeadlineRules>> {
     let body = body.into_inner();
-    // `DeadlineRules` fills in what is missing, so a misspelt setting would be dropped in
-    // silence and the law's value saved in its place.
-    let unknown: Vec<shared::FieldError> = body
-        .keys()
-        .filter(|k| !shared::deadline_settings::field_names().any(|n| n == k.as_str()))
-        .map(|k| shared::FieldError {
-            field: k.clone(),
-            code: shared::FieldCode::InvalidValue,
-            message: shared::Msg::new(
-                format!("Không có thiết lập thời hạn «{k}»."),
-                format!("There is no deadline setting “{k}”."),
-            ),
-            line: None,
-        })
-        .collect();
-    if !unknown.is_empty() {
-        return Err(AppError(ApiError::validation(unknown)));
-    }
+    shared::deadline_settings::check_field_names(body.keys().map(String::as_str))?;
     let input: shared::calendar::DeadlineRules = from_json_object(body)?;
     save_deadline_rules(&state, actor, input)
         .await

@@ -430,6 +430,24 @@ pub fn field_names() -> impl Iterator<Item = &'static str> {
         .chain(std::iter::once("extension_reason_min_chars"))
 }
 
+/// Refuses a settings body naming a setting that does not exist: [`DeadlineRules`] fills in
+/// what is missing with the law's values, so a misspelt setting would otherwise be dropped in
+/// silence and the law's value saved in its place.
+pub fn check_field_names<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result<(), ApiError> {
+    let mut c = Checker::new();
+    for k in keys {
+        if !field_names().any(|n| n == k) {
+            c.push(
+                k,
+                FieldCode::InvalidValue,
+                format!("Không có thiết lập thời hạn «{k}»."),
+                format!("There is no deadline setting “{k}”."),
+            );
+        }
+    }
+    c.finish()
+}
+
 fn period_setting(key: &str) -> &'static PeriodSetting {
     PERIOD_SETTINGS
         .iter()
@@ -665,6 +683,9 @@ mod tests {
         keys.sort();
         names.sort();
         assert_eq!(keys, names);
+        check_field_names(names.iter().copied()).unwrap();
+        let e = check_field_names(["feedback_resolve", "feedback_resolv"]).unwrap_err();
+        assert_eq!(fields(&e), ["feedback_resolv"]);
     }
 
     #[test]
