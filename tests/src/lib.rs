@@ -169,6 +169,8 @@ pub struct TestApp {
     pub db_url: String,
     /// The server's own pool, for setting up data the API cannot (the first administrator).
     pub db: Db,
+    /// The key the server seals personal data with.
+    pub data_key: server::crypto::DataKey,
     /// An access token of the national administrator [`ADMIN_USERNAME`].
     pub admin_token: String,
     pub database: TestDatabase,
@@ -218,6 +220,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         .expect("the server should start");
     let port = app.port();
     let db = app.state.db.clone();
+    let data_key = app.state.data_key.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -229,6 +232,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         client,
         db_url,
         db,
+        data_key,
         admin_token: String::new(),
         database,
     };
@@ -387,6 +391,8 @@ impl TestApp {
             full_name: "Quản trị viên".into(),
             role,
             unit_id: unit_id.map(str::to_string),
+            phone: None,
+            email: None,
         })
         .expect("valid account");
         let password = input.password.clone();
@@ -394,8 +400,9 @@ impl TestApp {
             .await
             .expect("hash task")
             .expect("hash");
+        let key = self.data_key.clone();
         self.db
-            .run(move |c| server::services::accounts::insert(c, &input, &hash))
+            .run(move |c| server::services::accounts::insert(c, &input, &hash, &key))
             .await
             .expect("insert account")
     }
@@ -508,6 +515,8 @@ impl TestApp {
                     full_name: format!("Người dùng {username}"),
                     role,
                     unit_id: unit.map(|u| u.id.clone()),
+                    phone: None,
+                    email: None,
                 },
             )
             .await,
