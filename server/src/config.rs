@@ -147,6 +147,10 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_NOTIFY_RETRY_MS", default_value_t = 30_000)]
     pub notify_retry_ms: i64,
 
+    /// Messages sent to the gateway at once (1–256), per server process.
+    #[arg(long, env = "MINHBACH_NOTIFY_CONCURRENCY", default_value_t = 16)]
+    pub notify_concurrency: usize,
+
     /// Compress the WASM bundles at start instead of on their first request.
     #[arg(long, env = "MINHBACH_WARM_ASSETS", default_value_t = true, action = clap::ArgAction::Set)]
     pub warm_assets: bool,

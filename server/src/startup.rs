@@ -107,7 +107,7 @@ impl Application {
                 std::time::Duration::from_millis(state.config.notify_interval_ms.max(10)),
             ),
             None => {
-                tracing::info!("no MINHBACH_NOTIFY_URL: messages to citizens wait in the outbox")
+                tracing::info!("no MINHBACH_NOTIFY_URL: messages wait in the outbox")
             }
         }
         let listener = TcpListener::bind(&state.config.addr)?;
