@@ -100,6 +100,13 @@ impl Application {
                 std::time::Duration::from_secs(state.config.overdue_interval_secs),
             );
         }
+        if state.config.reception_digest_interval_secs > 0 {
+            crate::services::notifications::spawn_digests(
+                state.db.clone(),
+                std::time::Duration::from_secs(state.config.reception_digest_interval_secs),
+                state.config.reception_digest_hour,
+            );
+        }
         match crate::services::outbox::Gateway::from_config(&state.config)? {
             Some(gateway) => crate::services::outbox::spawn(
                 state.clone(),

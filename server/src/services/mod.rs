@@ -7,6 +7,8 @@ pub mod calendar;
 pub mod cases;
 pub mod counters;
 pub mod import;
+pub mod jobs;
+pub mod notifications;
 pub mod outbox;
 pub mod overdue;
 pub mod ratings;
