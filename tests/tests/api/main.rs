@@ -11,6 +11,7 @@ mod counters;
 mod health;
 mod import;
 mod logs;
+mod notifications;
 mod outbox;
 mod rating_review;
 mod ratings;

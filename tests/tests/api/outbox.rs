@@ -1,102 +1,20 @@
 //! Messages to identified reporters through a real local HTTP gateway that hangs, fails, then
 //! recovers: the head's actions never wait for it, and every message arrives in the end.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use shared::case::{CaseDetail, CasePage};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tests::{ok_json, spawn_app_with};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// How the gateway answers its n-th request.
-#[derive(Clone, Copy)]
-enum Answer {
-    Hang,
-    Fail,
-    Accept,
-}
-
-/// A minimal HTTP gateway on loopback: answers by `script` (then accepts), records what it
-/// accepted (the JSON bodies) and every Authorization header.
-async fn gateway(script: Vec<Answer>) -> (String, Arc<Mutex<Vec<Value>>>, Arc<Mutex<usize>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/send", listener.local_addr().unwrap());
-    let accepted = Arc::new(Mutex::new(Vec::new()));
-    let requests = Arc::new(Mutex::new(0usize));
-    let (acc, reqs) = (accepted.clone(), requests.clone());
-    tokio::spawn(async move {
-        loop {
-            let (mut sock, _) = listener.accept().await.unwrap();
-            let n = {
-                let mut r = reqs.lock().unwrap();
-                *r += 1;
-                *r - 1
-            };
-            let answer = script.get(n).copied().unwrap_or(Answer::Accept);
-            let acc = acc.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // Read the head, then the body by its Content-Length.
-                let body = loop {
-                    let k = sock.read(&mut chunk).await.unwrap_or(0);
-                    if k == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..k]);
-                    let text = String::from_utf8_lossy(&buf).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let len = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            assert!(
-                                text[..end].contains("authorization: Bearer khoa-cong")
-                                    || text[..end].contains("Authorization: Bearer khoa-cong"),
-                                "the gateway's auth header is missing: {}",
-                                &text[..end]
-                            );
-                            break buf[end + 4..end + 4 + len].to_vec();
-                        }
-                    }
-                };
-                let status = match answer {
-                    Answer::Hang => {
-                        tokio::time::sleep(Duration::from_secs(5)).await;
-                        "500 Internal Server Error"
-                    }
-                    Answer::Fail => "503 Service Unavailable",
-                    Answer::Accept => {
-                        acc.lock()
-                            .unwrap()
-                            .push(serde_json::from_slice(&body).unwrap());
-                        "200 OK"
-                    }
-                };
-                let _ = sock
-                    .write_all(
-                        format!(
-                            "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                        )
-                        .as_bytes(),
-                    )
-                    .await;
-            });
-        }
-    });
-    (url, accepted, requests)
-}
+use tests::{ok_json, spawn_app_with, GatewayAnswer, TestGateway};
 
 #[tokio::test]
 async fn a_hanging_then_failing_gateway_delays_messages_but_loses_none() {
-    let (url, accepted, requests) = gateway(vec![Answer::Hang, Answer::Fail, Answer::Fail]).await;
+    let gateway = TestGateway::start(
+        vec![GatewayAnswer::Hang, GatewayAnswer::Fail, GatewayAnswer::Fail],
+        Some("Bearer khoa-cong"),
+    )
+    .await;
     let app = spawn_app_with(|c| {
-        c.notify_url = Some(url);
+        c.notify_url = Some(gateway.url.clone());
         c.notify_auth = Some("Authorization: Bearer khoa-cong".into());
         c.notify_interval_ms = 50;
         c.notify_timeout_ms = 500;
@@ -141,13 +59,9 @@ async fn a_hanging_then_failing_gateway_delays_messages_but_loses_none() {
     }
     // Two changes of status, each to the phone and to the e-mail address: four messages,
     // delivered in the end despite a hang and two failures.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while accepted.lock().unwrap().len() < 4 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let got = accepted.lock().unwrap().clone();
+    let got = gateway.wait_for(4, Duration::from_secs(20)).await;
     assert_eq!(got.len(), 4, "delivered: {got:?}");
-    assert!(*requests.lock().unwrap() >= 7, "the failures were retried");
+    assert!(gateway.requests() >= 7, "the failures were retried");
     let mut tos: Vec<_> = got
         .iter()
         .map(|m| m["to"].as_str().unwrap().to_string())
