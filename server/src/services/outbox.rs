@@ -213,6 +213,8 @@ pub struct Outcome {
     /// Attempts before this one.
     pub attempts: i32,
     pub result: Result<(), String>,
+    /// The gateway was asked (the recipient could be opened).
+    pub asked_gateway: bool,
 }
 
 /// Records the gateway's answers in one transaction: sent, or the error and the time of the
@@ -334,17 +336,33 @@ impl Gateway {
     }
 }
 
+/// What a pass of the sender did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub sent: usize,
+    /// Nothing sent to the gateway in the last batch got through: it looks down, and the next
+    /// pass tries a single message before taking a batch.
+    pub gateway_down: bool,
+}
+
 /// One pass: takes the due messages a batch at a time and delivers each batch with
-/// `gateway.concurrency` requests in flight, until the queue is empty or a whole batch failed
-/// (the gateway is down: the next tick tries again); returns how many were sent.
+/// `gateway.concurrency` requests in flight, until the queue is empty or a whole batch failed.
+/// When the gateway looked down (`gateway_down`, from the pass before) the pass starts with one
+/// message, so that an outage costs one attempt per tick instead of pushing every queued
+/// message into a longer and longer backoff that would hold it back long after the gateway
+/// recovered.
 pub async fn deliver_due(
     db: &Db,
     gateway: &Gateway,
     data_key: &crate::crypto::DataKey,
-) -> AppResult<usize> {
-    let mut sent = 0;
+    gateway_down: bool,
+) -> AppResult<Pass> {
+    let mut pass = Pass {
+        sent: 0,
+        gateway_down,
+    };
     loop {
-        let limit = gateway.batch;
+        let limit = if pass.gateway_down { 1 } else { gateway.batch };
         let claimed = db.run(move |c| claim(c, now_ms(), limit)).await?;
         let taken = claimed.len() as i64;
         if taken == 0 {
@@ -352,10 +370,11 @@ pub async fn deliver_due(
         }
         let outcomes: Vec<Outcome> = futures_util::stream::iter(claimed)
             .map(|msg| async move {
-                let result = match data_key.decrypt(&msg.recipient_enc) {
+                let to = data_key.decrypt(&msg.recipient_enc);
+                let result = match &to {
                     Some(to) => {
                         gateway
-                            .send(gateway.body(&msg.id, &msg.channel, &to, &msg.body))
+                            .send(gateway.body(&msg.id, &msg.channel, to, &msg.body))
                             .await
                     }
                     None => Err("the recipient cannot be decrypted with this data key".into()),
@@ -364,6 +383,7 @@ pub async fn deliver_due(
                     id: msg.id,
                     attempts: msg.attempts,
                     result,
+                    asked_gateway: to.is_some(),
                 }
             })
             .buffer_unordered(gateway.concurrency)
@@ -379,14 +399,18 @@ pub async fn deliver_due(
                 "messages not delivered; they will be retried"
             );
         }
+        let asked = outcomes.iter().any(|o| o.asked_gateway);
         let retry = gateway.retry_ms;
         db.run(move |c| record(c, &outcomes, retry)).await?;
-        sent += delivered;
-        if taken < limit || delivered == 0 {
+        pass.sent += delivered;
+        pass.gateway_down = asked && delivered == 0;
+        // Down: wait for the next tick. A short batch emptied the queue (a probe that got
+        // through goes on with a whole batch).
+        if pass.gateway_down || (taken < limit && limit == gateway.batch) {
             break;
         }
     }
-    Ok(sent)
+    Ok(pass)
 }
 
 /// Runs the sender in this process: every interval, the due messages go to the gateway.
@@ -394,10 +418,14 @@ pub fn spawn(state: crate::state::AppState, gateway: Gateway, interval: Duration
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut gateway_down = false;
         loop {
             tick.tick().await;
-            if let Err(e) = deliver_due(&state.db, &gateway, &state.data_key).await {
-                tracing::warn!(error = %e.0.message.en, "outbox pass failed; retrying at the next tick");
+            match deliver_due(&state.db, &gateway, &state.data_key, gateway_down).await {
+                Ok(pass) => gateway_down = pass.gateway_down,
+                Err(e) => {
+                    tracing::warn!(error = %e.0.message.en, "outbox pass failed; retrying at the next tick")
+                }
             }
         }
     });
@@ -457,13 +485,15 @@ pub fn of_kind(conn: &mut DbConn, kind: MessageKind) -> AppResult<Vec<Queued>> {
     })?;
     Ok(rows
         .into_iter()
-        .map(|(id, channel, account_id, report_id, body, sent_at)| Queued {
-            id,
-            channel,
-            account_id,
-            report_id,
-            body,
-            sent: sent_at.is_some(),
-        })
+        .map(
+            |(id, channel, account_id, report_id, body, sent_at)| Queued {
+                id,
+                channel,
+                account_id,
+                report_id,
+                body,
+                sent: sent_at.is_some(),
+            },
+        )
         .collect())
 }

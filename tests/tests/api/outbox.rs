@@ -9,7 +9,11 @@ use tests::{ok_json, spawn_app_with, GatewayAnswer, TestGateway};
 #[tokio::test]
 async fn a_hanging_then_failing_gateway_delays_messages_but_loses_none() {
     let gateway = TestGateway::start(
-        vec![GatewayAnswer::Hang, GatewayAnswer::Fail, GatewayAnswer::Fail],
+        vec![
+            GatewayAnswer::Hang,
+            GatewayAnswer::Fail,
+            GatewayAnswer::Fail,
+        ],
         Some("Bearer khoa-cong"),
     )
     .await;
@@ -150,4 +154,86 @@ async fn an_anonymous_reporter_gets_no_message_and_nothing_waits_without_a_gatew
         rows.is_empty(),
         "an anonymous reporter has nobody to write to"
     );
+}
+
+/// An outage costs one attempt per pass, not one per queued message: after a batch in which
+/// nothing got through, the sender tries a single message until one does, and the messages it
+/// did not try keep no backoff to wait out once the gateway is back.
+#[tokio::test]
+async fn a_gateway_that_looks_down_is_probed_with_one_message() {
+    use server::services::outbox::{deliver_due, Gateway, Pass};
+    let gateway = TestGateway::start(vec![GatewayAnswer::Fail; 4], None).await;
+    // No sender in the app: the test runs the passes itself.
+    let app = spawn_app_with(|c| {
+        c.notify_url = None;
+        c.reception_digest_interval_secs = 0;
+    })
+    .await;
+    let mut config = app.config.clone();
+    config.notify_url = Some(gateway.url.clone());
+    config.notify_timeout_ms = 500;
+    // A failed message is not due again during the test.
+    config.notify_retry_ms = 600_000;
+    let sender = Gateway::from_config(&config).unwrap().unwrap();
+    let w = app.world().await;
+    let _: shared::model::Account = ok_json(
+        app.patch_json(
+            &format!("/api/v1/accounts/{}", w.head_a.account.id),
+            &app.admin_token,
+            &json!({"phone": "0912345678"}),
+        )
+        .await,
+    )
+    .await;
+    // Each denunciation queues one message to the head's phone.
+    let denounce = |n: usize| {
+        let form = reqwest::multipart::Form::new().text(
+            "report",
+            json!({
+                "kind": "denunciation", "category": "asking_money", "unit_id": w.commune_a.id,
+                "description": format!("Cán bộ đòi tiền ngoài lệ phí, lần thứ {n}."),
+                "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
+            })
+            .to_string(),
+        );
+        app.client
+            .post(app.url("/api/v1/reports"))
+            .multipart(form)
+            .send()
+    };
+    for n in 0..3 {
+        assert_eq!(denounce(n).await.unwrap().status(), 200);
+    }
+    let pass = |down| deliver_due(&app.db, &sender, &app.data_key, down);
+    // The first batch: all three tried, none through.
+    assert_eq!(
+        pass(false).await.unwrap(),
+        Pass {
+            sent: 0,
+            gateway_down: true
+        }
+    );
+    assert_eq!(gateway.requests(), 3);
+    for n in 3..6 {
+        assert_eq!(denounce(n).await.unwrap().status(), 200);
+    }
+    // Still down: one of the three new messages is tried.
+    assert_eq!(
+        pass(true).await.unwrap(),
+        Pass {
+            sent: 0,
+            gateway_down: true
+        }
+    );
+    assert_eq!(gateway.requests(), 4);
+    // Back: the probe gets through and the two untried messages follow at once.
+    assert_eq!(
+        pass(true).await.unwrap(),
+        Pass {
+            sent: 2,
+            gateway_down: false
+        }
+    );
+    assert_eq!(gateway.requests(), 6);
+    assert_eq!(gateway.accepted().len(), 2);
 }
