@@ -236,12 +236,10 @@ async fn logout(state: State, actor: Actor) -> AppResult<HttpResponse> {
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ApiError)))]
 async fn me(state: State, actor: Actor) -> AppResult<Json<Me>> {
-    Ok(web::Json(
-        {
-            let key = state.data_key.clone();
-            state.db.run(move |c| auth_svc::me(c, &actor, &key)).await?
-        },
-    ))
+    Ok(web::Json({
+        let key = state.data_key.clone();
+        state.db.run(move |c| auth_svc::me(c, &actor, &key)).await?
+    }))
 }
 
 /// Generates a list handler, a get handler and so on without repeating the plumbing:

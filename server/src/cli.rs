@@ -155,7 +155,8 @@ fn create_admin(url: &str, username: &str, full_name: &str) -> anyhow::Result<()
     let mut conn = db.get()?;
     // An administrator made here has no contact to seal, so any key will do: the server's own
     // (from the settings or the database) is not needed.
-    let no_contact = crate::crypto::DataKey::from_base64(&crate::crypto::DataKey::generate_base64())?;
+    let no_contact =
+        crate::crypto::DataKey::from_base64(&crate::crypto::DataKey::generate_base64())?;
     let account = crate::services::accounts::insert(&mut conn, &input, &hash, &no_contact)
         .map_err(|e| anyhow::anyhow!("{}", e.0.message.vi))?;
     println!(

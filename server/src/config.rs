@@ -154,7 +154,11 @@ pub struct Config {
     /// Seconds between two runs of the reception digest job (telling the heads of each unit,
     /// the day before its reception session, who asked to meet and which cases are due or
     /// overdue); 0 turns the job off in this process.
-    #[arg(long, env = "MINHBACH_RECEPTION_DIGEST_INTERVAL", default_value_t = 300)]
+    #[arg(
+        long,
+        env = "MINHBACH_RECEPTION_DIGEST_INTERVAL",
+        default_value_t = 300
+    )]
     pub reception_digest_interval_secs: u64,
 
     /// The hour (0–23, Vietnam time) from which the day before a reception session its digest

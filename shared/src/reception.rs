@@ -261,7 +261,10 @@ mod tests {
         assert_eq!(due(d(2027, 2, 9), 16 * 60), None);
         assert_eq!(due(d(2027, 2, 16), 16 * 60), Some(d(2027, 2, 17)));
         // No reception day: none set, or a Sunday that is never a working day.
-        assert_eq!(digest_due(&cal, 0, "11:30", d(2026, 11, 24), 16 * 60, 15), None);
+        assert_eq!(
+            digest_due(&cal, 0, "11:30", d(2026, 11, 24), 16 * 60, 15),
+            None
+        );
         for today in [d(2026, 11, 28), d(2026, 11, 29)] {
             assert_eq!(digest_due(&cal, 7, "11:30", today, 16 * 60, 15), None);
         }

@@ -804,10 +804,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!((patch.phone, patch.email), (Some(None), Some(None)));
-        assert_eq!(
-            account_patch(&AccountPatch::default()).unwrap().phone,
-            None
-        );
+        assert_eq!(account_patch(&AccountPatch::default()).unwrap().phone, None);
         assert_eq!(
             account_patch(&AccountPatch {
                 phone: Some(Some("0912".into())),

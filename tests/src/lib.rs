@@ -754,11 +754,16 @@ async fn answer_one(
                 })
                 .unwrap_or(0);
             if buf.len() >= end + 4 + len {
-                break (text[..end].to_ascii_lowercase(), buf[end + 4..end + 4 + len].to_vec());
+                break (
+                    text[..end].to_ascii_lowercase(),
+                    buf[end + 4..end + 4 + len].to_vec(),
+                );
             }
         }
     };
-    let authorised = auth.as_ref().is_none_or(|a| head.lines().any(|l| l.trim() == a));
+    let authorised = auth
+        .as_ref()
+        .is_none_or(|a| head.lines().any(|l| l.trim() == a));
     let status = match answer {
         _ if !authorised => "401 Unauthorized",
         GatewayAnswer::Hang => {

@@ -69,7 +69,15 @@ pub fn denunciation_alert_recipients(
 /// [`denunciation_alert_recipients`]. Returns how many messages were queued.
 pub fn enqueue_new_report_alerts(conn: &mut DbConn, report_id: &str) -> AppResult<usize> {
     let rid = report_id.to_string();
-    type Row = (String, String, String, Option<String>, Option<String>, String, String);
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+    );
     let (kind, category, code, stage, due_on, unit_id, unit_name): Row = db_run!(conn, {
         reports::table
             .inner_join(units::table)
@@ -232,14 +240,7 @@ fn send_digest(
         agenda.due_soon,
         agenda.overdue,
     );
-    enqueue(
-        conn,
-        MessageKind::ReceptionDigest,
-        None,
-        &recipients,
-        &body,
-    )
-    .map(Some)
+    enqueue(conn, MessageKind::ReceptionDigest, None, &recipients, &body).map(Some)
 }
 
 /// The figures of a digest, over the unit's open cases.

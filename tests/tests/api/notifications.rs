@@ -44,8 +44,12 @@ async fn set_contact(app: &TestApp, account_id: &str, contact: Value) -> Account
 
 async fn set_unit(app: &TestApp, unit: &Unit, patch: Value) -> Unit {
     ok_json(
-        app.patch_json(&format!("/api/v1/units/{}", unit.id), &app.admin_token, &patch)
-            .await,
+        app.patch_json(
+            &format!("/api/v1/units/{}", unit.id),
+            &app.admin_token,
+            &patch,
+        )
+        .await,
     )
     .await
 }
@@ -160,7 +164,12 @@ async fn a_staff_contact_is_checked_shown_to_administrators_and_sealed_at_rest()
     .await;
     let same: Account = ok_json(app.get(&path, &app.admin_token).await).await;
     assert_eq!(same.phone.as_deref(), Some("0912345678"));
-    let edited = set_contact(&app, &head.id, json!({"phone": "0987 000 111", "email": null})).await;
+    let edited = set_contact(
+        &app,
+        &head.id,
+        json!({"phone": "0987 000 111", "email": null}),
+    )
+    .await;
     assert_eq!(edited.phone.as_deref(), Some("0987000111"));
     assert_eq!(edited.email, None);
     let listed = app.all_accounts().await;
@@ -194,7 +203,10 @@ async fn a_staff_contact_is_checked_shown_to_administrators_and_sealed_at_rest()
     .unwrap();
     let phone_enc = phone_enc.expect("a sealed phone");
     assert!(phone_enc.starts_with("v1:") && !phone_enc.contains("0987000111"));
-    assert_eq!(app.data_key.decrypt(&phone_enc).as_deref(), Some("0987000111"));
+    assert_eq!(
+        app.data_key.decrypt(&phone_enc).as_deref(),
+        Some("0987000111")
+    );
     assert_eq!(email_enc, None);
 }
 
@@ -219,8 +231,18 @@ async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_re
     let former = app
         .account("nguyen.chutich", Role::Head, Some(&w.commune_a))
         .await;
-    set_contact(&app, &former.id, json!({"phone": "0922222222", "active": false})).await;
-    set_contact(&app, &w.officer_a.account.id, json!({"phone": "0933333333"})).await;
+    set_contact(
+        &app,
+        &former.id,
+        json!({"phone": "0922222222", "active": false}),
+    )
+    .await;
+    set_contact(
+        &app,
+        &w.officer_a.account.id,
+        json!({"phone": "0933333333"}),
+    )
+    .await;
 
     let reporter = json!({
         "full_name": "Lê Thị Hoa", "phone": "0987654321", "email": "hoa@example.vn", "consent": true,
@@ -254,7 +276,8 @@ async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_re
 
     // Queued with each denunciation, in its transaction: to the phone and the e-mail address of
     // the head of the unit, and to nobody else; nothing for the feedback.
-    let cases: CasePage = ok_json(app.get("/api/v1/cases?status=all", w.head_a.token()).await).await;
+    let cases: CasePage =
+        ok_json(app.get("/api/v1/cases?status=all", w.head_a.token()).await).await;
     let id_of = |code: &str| {
         cases
             .items
@@ -316,7 +339,13 @@ async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_re
         }
     }
     let everything = serde_json::to_string(&got).unwrap();
-    for identifying in ["Lê Thị Hoa", "0987654321", "hoa@example", "500 nghìn", "Lưu"] {
+    for identifying in [
+        "Lê Thị Hoa",
+        "0987654321",
+        "hoa@example",
+        "500 nghìn",
+        "Lưu",
+    ] {
         assert!(
             !everything.contains(identifying),
             "{identifying:?} reached the head: {everything}"
@@ -409,7 +438,12 @@ async fn the_digest_of_a_session_is_queued_once_whoever_runs_the_job() {
     // Commune A receives on the weekday of that due date: its session that day has both cases
     // due within the week, none overdue.
     let due = Date::parse(&dues[0]).unwrap();
-    set_unit(&app, &w.commune_a, json!({"reception_weekday": due.weekday()})).await;
+    set_unit(
+        &app,
+        &w.commune_a,
+        json!({"reception_weekday": due.weekday()}),
+    )
+    .await;
     let eve = due.add_days(-1);
 
     assert_eq!(digests_at(&app, at(eve, 14, 59)).await.messages, 0);
@@ -464,8 +498,15 @@ async fn the_digest_of_a_session_is_queued_once_whoever_runs_the_job() {
     // Six weeks on, both cases are overdue.
     let cal = WorkingCalendar::seed();
     let later = shared::case::next_reception_day(&cal, due.weekday(), due.add_days(42));
-    assert_eq!(digests_at(&app, at(later.add_days(-1), 16, 0)).await.messages, 2);
-    let later_body = queued(&app, MessageKind::ReceptionDigest).await[2].body.clone();
+    assert_eq!(
+        digests_at(&app, at(later.add_days(-1), 16, 0))
+            .await
+            .messages,
+        2
+    );
+    let later_body = queued(&app, MessageKind::ReceptionDigest).await[2]
+        .body
+        .clone();
     assert!(
         later_body.contains(&later.format_vn())
             && later_body.contains("đến hạn trong 5 ngày làm việc tới: 0.")
@@ -527,7 +568,12 @@ async fn a_reception_day_moved_by_a_day_off_moves_its_digest() {
     }
     assert!(digest_dates(&app, &w.commune_a).await.is_empty());
     // The day before the next Wednesday, the digest of that session.
-    assert_eq!(digests_at(&app, at(next.add_days(-1), 16, 0)).await.messages, 1);
+    assert_eq!(
+        digests_at(&app, at(next.add_days(-1), 16, 0))
+            .await
+            .messages,
+        1
+    );
     assert_eq!(digest_dates(&app, &w.commune_a).await, [next.iso()]);
     let body = queued(&app, MessageKind::ReceptionDigest).await[0]
         .body
