@@ -348,6 +348,8 @@ pub async fn create_account(
     full_name: String,
     role: String,
     #[server(default)] unit_id: Option<String>,
+    #[server(default)] phone: Option<String>,
+    #[server(default)] email: Option<String>,
 ) -> Result<Account, FnError> {
     let (b, auth) = ssr::backend()?;
     let role = Role::parse(&role).ok_or_else(|| {
@@ -364,6 +366,8 @@ pub async fn create_account(
         full_name,
         role,
         unit_id: unit_id.and_then(opt),
+        phone: phone.and_then(opt),
+        email: email.and_then(opt),
     };
     match b.create_account(&auth, input).await {
         Ok(a) => {
@@ -382,6 +386,8 @@ pub async fn update_account(
     #[server(default)] unit_id: Option<String>,
     #[server(default)] active: Option<String>,
     #[server(default)] password: Option<String>,
+    #[server(default)] phone: Option<String>,
+    #[server(default)] email: Option<String>,
 ) -> Result<Account, FnError> {
     let (b, auth) = ssr::backend()?;
     let patch = AccountPatch {
@@ -390,6 +396,9 @@ pub async fn update_account(
         unit_id: unit_id.and_then(opt),
         active: active.map(|a| a == "true"),
         password: password.filter(|p| !p.is_empty()),
+        // The edit form always sends both: an emptied field removes the contact.
+        phone: phone.map(opt),
+        email: email.map(opt),
     };
     match b.update_account(&auth, id, patch).await {
         Ok(a) => {

@@ -244,9 +244,10 @@ async fn logout(state: State, actor: Actor) -> AppResult<HttpResponse> {
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ApiError)))]
 async fn me(state: State, actor: Actor) -> AppResult<Json<Me>> {
-    Ok(web::Json(
-        state.db.run(move |c| auth_svc::me(c, &actor)).await?,
-    ))
+    Ok(web::Json({
+        let key = state.data_key.clone();
+        state.db.run(move |c| auth_svc::me(c, &actor, &key)).await?
+    }))
 }
 
 /// Generates a list handler, a get handler and so on without repeating the plumbing:
@@ -434,7 +435,8 @@ async fn list_accounts(
     q: web::Query<ListQuery>,
 ) -> AppResult<Json<Page<Account>>> {
     let q = q.into_inner();
-    with_db!(state, actor, |c| accounts::list(c, &actor, &q))
+    let key = state.data_key.clone();
+    with_db!(state, actor, |c| accounts::list(c, &actor, &q, &key))
 }
 
 pub async fn create_account_for(
@@ -451,9 +453,10 @@ pub async fn create_account_for(
     let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
         .await
         .map_err(AppError::internal)??;
+    let key = state.data_key.clone();
     state
         .db
-        .run(move |c| accounts::insert(c, &input, &hash))
+        .run(move |c| accounts::insert(c, &input, &hash, &key))
         .await
 }
 
@@ -476,9 +479,10 @@ pub async fn update_account_for(
         ),
         None => None,
     };
+    let key = state.data_key.clone();
     state
         .db
-        .run(move |c| accounts::apply_update(c, &actor, &id, &patch, new_hash))
+        .run(move |c| accounts::apply_update(c, &actor, &id, &patch, new_hash, &key))
         .await
 }
 
@@ -502,8 +506,9 @@ async fn get_account(
     id: web::Path<String>,
 ) -> AppResult<Json<Account>> {
     let id = id.into_inner();
+    let key = state.data_key.clone();
     with_db!(state, actor, |c| accounts::visible(c, &actor, &id)
-        .map(|a| a.into_api()))
+        .map(|a| a.into_api(&key)))
 }
 
 #[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path)), request_body = AccountPatch, security(("bearer" = [])),

@@ -95,8 +95,9 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     rt.block_on(async move {
         let app = Application::build(config).await?;
         if demo {
-            let db = app.state.db.clone();
-            let created = tokio::task::spawn_blocking(move || crate::demo::load(&db)).await??;
+            let (db, key) = (app.state.db.clone(), app.state.data_key.clone());
+            let created =
+                tokio::task::spawn_blocking(move || crate::demo::load(&db, &key)).await??;
             if created {
                 println!("{}", crate::demo::ACCOUNTS_NOTE);
             }
@@ -139,6 +140,8 @@ fn create_admin(url: &str, username: &str, full_name: &str) -> anyhow::Result<()
         full_name: full_name.to_string(),
         role: Role::Admin,
         unit_id: None,
+        phone: None,
+        email: None,
     })
     .map_err(|e| {
         let details: Vec<String> = e
@@ -150,7 +153,11 @@ fn create_admin(url: &str, username: &str, full_name: &str) -> anyhow::Result<()
     })?;
     let hash = crate::auth::hash_password(&input.password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut conn = db.get()?;
-    let account = crate::services::accounts::insert(&mut conn, &input, &hash)
+    // An administrator made here has no contact to seal, so any key will do: the server's own
+    // (from the settings or the database) is not needed.
+    let no_contact =
+        crate::crypto::DataKey::from_base64(&crate::crypto::DataKey::generate_base64())?;
+    let account = crate::services::accounts::insert(&mut conn, &input, &hash, &no_contact)
         .map_err(|e| anyhow::anyhow!("{}", e.0.message.vi))?;
     println!(
         "Đã tạo quản trị viên \"{}\" (created administrator).",

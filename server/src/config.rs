@@ -147,6 +147,30 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_NOTIFY_RETRY_MS", default_value_t = 30_000)]
     pub notify_retry_ms: i64,
 
+    /// Messages sent to the gateway at once (1–256), per server process.
+    #[arg(long, env = "MINHBACH_NOTIFY_CONCURRENCY", default_value_t = 16)]
+    pub notify_concurrency: usize,
+
+    /// Seconds between two runs of the reception digest job (telling the heads of each unit,
+    /// the day before its reception session, who asked to meet and which cases are due or
+    /// overdue); 0 turns the job off in this process.
+    #[arg(
+        long,
+        env = "MINHBACH_RECEPTION_DIGEST_INTERVAL",
+        default_value_t = 300
+    )]
+    pub reception_digest_interval_secs: u64,
+
+    /// The hour (0–23, Vietnam time) from which the day before a reception session its digest
+    /// is sent.
+    #[arg(
+        long,
+        env = "MINHBACH_RECEPTION_DIGEST_HOUR",
+        default_value_t = 15,
+        value_parser = clap::value_parser!(u32).range(0..=23)
+    )]
+    pub reception_digest_hour: u32,
+
     /// Compress the WASM bundles at start instead of on their first request.
     #[arg(long, env = "MINHBACH_WARM_ASSETS", default_value_t = true, action = clap::ArgAction::Set)]
     pub warm_assets: bool,

@@ -16,8 +16,9 @@ pub const ACCOUNTS_NOTE: &str = "Đã nạp dữ liệu mẫu. Tài khoản th�
   canbo.xa    cán bộ một cửa xã Gia Viễn / counter officer
   ubkt        ủy ban kiểm tra tỉnh / inspection committee";
 
-/// Returns whether the demo was created now (false when it already existed).
-pub fn load(db: &Db) -> anyhow::Result<bool> {
+/// Returns whether the demo was created now (false when it already existed). The head's
+/// contact is sealed with `key`, the server's data key.
+pub fn load(db: &Db, key: &crate::crypto::DataKey) -> anyhow::Result<bool> {
     let mut conn = db.get()?;
     let exists = units::list(
         &mut conn,
@@ -145,11 +146,20 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (username, full_name, role, unit) in [
-        ("quantri", "Đỗ Quang Minh", Role::Admin, &province),
-        ("chutich.xa", "Vũ Đức Thắng", Role::Head, &gia_vien),
-        ("canbo.xa", "Trần Văn Hùng", Role::Officer, &gia_vien),
-        ("ubkt", "Hoàng Thị Mai", Role::Committee, &province),
+    for (username, full_name, role, unit, contact) in [
+        ("quantri", "Đỗ Quang Minh", Role::Admin, &province, None),
+        // The head hears of new denunciations and of each reception session by SMS and e-mail.
+        // Made up (the e-mail domain is reserved for examples): a demo with a real gateway
+        // configured would write to them, so give the account your own before trying one.
+        (
+            "chutich.xa",
+            "Vũ Đức Thắng",
+            Role::Head,
+            &gia_vien,
+            Some(("0900000001", "chutich.giavien@example.com")),
+        ),
+        ("canbo.xa", "Trần Văn Hùng", Role::Officer, &gia_vien, None),
+        ("ubkt", "Hoàng Thị Mai", Role::Committee, &province, None),
     ] {
         if accounts::by_username(&mut conn, username)
             .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -163,8 +173,11 @@ pub fn load(db: &Db) -> anyhow::Result<bool> {
                     full_name: full_name.into(),
                     role,
                     unit_id: Some(unit.id.clone()),
+                    phone: contact.map(|(phone, _)| phone.to_string()),
+                    email: contact.map(|(_, email)| email.to_string()),
                 },
                 &hash,
+                key,
             )
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         }

@@ -372,7 +372,8 @@ impl Backend for PagesBackend {
         if auth.session.is_none() {
             return Ok(None);
         }
-        match self.run(auth, auth_svc::me).await {
+        let key = self.0.data_key.clone();
+        match self.run(auth, move |c, a| auth_svc::me(c, a, &key)).await {
             Ok(me) => Ok(Some(me)),
             Err(e) if e.status() == 401 || e.status() == 403 => Ok(None),
             Err(e) => Err(e),
@@ -447,12 +448,16 @@ impl Backend for PagesBackend {
             .await
     }
     async fn accounts(&self, auth: &PageAuth, q: ListQuery) -> Result<Page<Account>, ApiError> {
-        self.run(auth, move |c, a| crate::services::accounts::list(c, a, &q))
-            .await
+        let key = self.0.data_key.clone();
+        self.run(auth, move |c, a| {
+            crate::services::accounts::list(c, a, &q, &key)
+        })
+        .await
     }
     async fn account(&self, auth: &PageAuth, id: String) -> Result<Account, ApiError> {
+        let key = self.0.data_key.clone();
         self.run(auth, move |c, a| {
-            crate::services::accounts::visible(c, a, &id).map(|x| x.into_api())
+            crate::services::accounts::visible(c, a, &id).map(|x| x.into_api(&key))
         })
         .await
     }

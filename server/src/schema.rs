@@ -69,6 +69,8 @@ diesel::table! {
         auth_version -> Integer,
         created_at -> BigInt,
         updated_at -> BigInt,
+        phone_enc -> Nullable<Text>,
+        email_enc -> Nullable<Text>,
     }
 }
 
@@ -239,6 +241,17 @@ diesel::table! {
         last_error -> Nullable<Text>,
         claimed_until -> Nullable<BigInt>,
         sent_at -> Nullable<BigInt>,
+        kind -> Text,
+        account_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reception_digests (unit_id, session_date) {
+        unit_id -> Text,
+        session_date -> Text,
+        messages -> Integer,
+        created_at -> BigInt,
     }
 }
 
@@ -315,4 +328,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reception_sessions,
     reception_entries,
     deadline_settings,
+    reception_digests,
 );

@@ -100,6 +100,13 @@ impl Application {
                 std::time::Duration::from_secs(state.config.overdue_interval_secs),
             );
         }
+        if state.config.reception_digest_interval_secs > 0 {
+            crate::services::notifications::spawn_digests(
+                state.db.clone(),
+                std::time::Duration::from_secs(state.config.reception_digest_interval_secs),
+                state.config.reception_digest_hour,
+            );
+        }
         match crate::services::outbox::Gateway::from_config(&state.config)? {
             Some(gateway) => crate::services::outbox::spawn(
                 state.clone(),
@@ -107,7 +114,7 @@ impl Application {
                 std::time::Duration::from_millis(state.config.notify_interval_ms.max(10)),
             ),
             None => {
-                tracing::info!("no MINHBACH_NOTIFY_URL: messages to citizens wait in the outbox")
+                tracing::info!("no MINHBACH_NOTIFY_URL: messages wait in the outbox")
             }
         }
         let listener = TcpListener::bind(&state.config.addr)?;

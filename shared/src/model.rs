@@ -319,6 +319,13 @@ pub struct Account {
     pub active: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Where the platform's messages reach this person (a head hears of new denunciations and
+    /// of the next reception session): a phone for SMS or Zalo, as digits ("0912345678").
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// … and/or an e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -330,6 +337,12 @@ pub struct NewAccount {
     pub full_name: String,
     pub role: Role,
     pub unit_id: Option<String>,
+    /// A phone for the platform's messages (SMS or Zalo); stored encrypted.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// An e-mail address for the platform's messages; stored encrypted.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,6 +360,14 @@ pub struct AccountPatch {
     /// A new password; every session of the account ends.
     #[serde(default)]
     pub password: Option<String>,
+    /// Absent: unchanged; `null` or empty: no phone any more.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub phone: Option<Option<String>>,
+    /// Absent: unchanged; `null` or empty: no e-mail address any more.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub email: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

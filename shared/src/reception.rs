@@ -23,6 +23,50 @@ pub fn this_weeks_reception_day(cal: &WorkingCalendar, weekday: u8, today: Date)
     }
 }
 
+/// Milliseconds in a day, and Vietnam's offset from UTC (UTC+7, no daylight saving).
+const DAY_MS: i64 = 86_400_000;
+const UTC7_MS: i64 = 7 * 3_600_000;
+
+/// The Vietnam (UTC+7) time of day of a Unix timestamp in milliseconds, in minutes after
+/// midnight.
+pub fn vietnam_minute_of_day(ms: i64) -> u32 {
+    ((ms + UTC7_MS).rem_euclid(DAY_MS) / 60_000) as u32
+}
+
+/// The Unix timestamp in milliseconds of `minute` minutes after midnight, Vietnam time, on
+/// `day`.
+pub fn vietnam_instant_ms(day: Date, minute: u32) -> i64 {
+    day.to_days() * DAY_MS + i64::from(minute) * 60_000 - UTC7_MS
+}
+
+/// The reception session whose digest (citizens booked, cases due and overdue) the heads of a
+/// unit are sent now, if any: the unit's next reception day ([`crate::case::next_reception_day`],
+/// so a day off moves it) when it is tomorrow and it is `digest_hour` o'clock or later today,
+/// or when it is today and the session (ending at `session_end`, "HH:MM") is not over, for a
+/// digest the day before missed (every process was down). A unit whose weekday is outside 1–7
+/// or never a working day (a weekly rest day without make-up days) has no reception day.
+pub fn digest_due(
+    cal: &WorkingCalendar,
+    weekday: u8,
+    session_end: &str,
+    today: Date,
+    minute_of_day: u32,
+    digest_hour: u32,
+) -> Option<Date> {
+    if !(1..=7).contains(&weekday) {
+        return None;
+    }
+    let session = crate::case::next_reception_day(cal, weekday, today);
+    // The helper gives up after a year without such a working day and answers `today`.
+    if session.weekday() != weekday || !cal.is_working_day(session) {
+        return None;
+    }
+    let end = crate::validate::parse_clock(session_end).unwrap_or(24 * 60);
+    let due = (session == today.add_days(1) && minute_of_day >= digest_hour * 60)
+        || (session == today && minute_of_day < end);
+    due.then_some(session)
+}
+
 /// One meeting, as the reception log records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -187,6 +231,43 @@ mod tests {
             this_weeks_reception_day(&cal, 3, d(2027, 2, 8)),
             d(2027, 2, 17)
         );
+    }
+
+    #[test]
+    fn vietnam_clock_round_trips() {
+        let day = Date::new(2026, 11, 24).unwrap();
+        let at = vietnam_instant_ms(day, 15 * 60 + 5);
+        assert_eq!(Date::from_unix_ms_vietnam(at), day);
+        assert_eq!(vietnam_minute_of_day(at), 905);
+        // 00:30 in Vietnam is still the day before in UTC.
+        let early = vietnam_instant_ms(day, 30);
+        assert_eq!(Date::from_unix_ms_vietnam(early), day);
+        assert_eq!(vietnam_minute_of_day(early), 30);
+    }
+
+    #[test]
+    fn the_digest_goes_out_the_afternoon_before_the_session_and_follows_a_day_off() {
+        let cal = WorkingCalendar::seed();
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        let due = |today, minute| digest_due(&cal, 3, "11:30", today, minute, 15);
+        // Tuesday 24/11/2026: from 15:00, the digest of Wednesday the 25th.
+        assert_eq!(due(d(2026, 11, 24), 14 * 60 + 59), None);
+        assert_eq!(due(d(2026, 11, 24), 15 * 60), Some(d(2026, 11, 25)));
+        assert_eq!(due(d(2026, 11, 23), 16 * 60), None, "two days before");
+        // On the day, until the session ends (a missed eve).
+        assert_eq!(due(d(2026, 11, 25), 7 * 60), Some(d(2026, 11, 25)));
+        assert_eq!(due(d(2026, 11, 25), 11 * 60 + 30), None);
+        // Wednesday 10/2/2027 is Tết: nothing on the 9th; on the 16th, for the 17th.
+        assert_eq!(due(d(2027, 2, 9), 16 * 60), None);
+        assert_eq!(due(d(2027, 2, 16), 16 * 60), Some(d(2027, 2, 17)));
+        // No reception day: none set, or a Sunday that is never a working day.
+        assert_eq!(
+            digest_due(&cal, 0, "11:30", d(2026, 11, 24), 16 * 60, 15),
+            None
+        );
+        for today in [d(2026, 11, 28), d(2026, 11, 29)] {
+            assert_eq!(digest_due(&cal, 7, "11:30", today, 16 * 60, 15), None);
+        }
     }
 
     #[test]

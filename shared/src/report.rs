@@ -215,27 +215,6 @@ pub fn normalise_code(input: &str) -> String {
         .collect()
 }
 
-fn is_phone(s: &str) -> bool {
-    let digits: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-'))
-        .collect();
-    let d = digits
-        .strip_prefix("+84")
-        .map(|r| format!("0{r}"))
-        .unwrap_or(digits);
-    (10..=11).contains(&d.len()) && d.starts_with('0') && d.chars().all(|c| c.is_ascii_digit())
-}
-
-fn is_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((user, host)) => {
-            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !s.contains(' ')
-        }
-        None => false,
-    }
-}
-
 pub fn new_report(input: &NewReport) -> Result<NewReport, ApiError> {
     let mut c = Checker::new();
     check_idempotency_key(&mut c, &input.idempotency_key);
@@ -280,30 +259,8 @@ pub fn new_report(input: &NewReport) -> Result<NewReport, ApiError> {
                 2,
                 120,
             );
-            let phone = crate::validate::clean(&r.phone);
-            if !is_phone(&phone) {
-                c.push(
-                    "reporter.phone",
-                    FieldCode::InvalidFormat,
-                    "Số điện thoại chưa đúng (ví dụ 0912 345 678).",
-                    "The phone number is not valid (e.g. 0912 345 678).",
-                );
-            }
-            let email = r
-                .email
-                .as_deref()
-                .map(crate::validate::clean)
-                .filter(|e| !e.is_empty());
-            if let Some(e) = &email {
-                if e.len() > 200 || !is_email(e) {
-                    c.push(
-                        "reporter.email",
-                        FieldCode::InvalidFormat,
-                        "Địa chỉ thư điện tử chưa đúng.",
-                        "The e-mail address is not valid.",
-                    );
-                }
-            }
+            let phone = c.phone("reporter.phone", &r.phone);
+            let email = c.email("reporter.email", r.email.as_deref());
             if !r.consent {
                 c.push(
                     "reporter.consent",

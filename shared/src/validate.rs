@@ -168,6 +168,34 @@ impl Checker {
         v
     }
 
+    /// A Vietnamese phone number ([`phone_digits`]), cleaned but as typed.
+    pub fn phone(&mut self, field: &str, value: &str) -> String {
+        let v = clean(value);
+        if phone_digits(&v).is_none() {
+            self.push(
+                field,
+                FieldCode::InvalidFormat,
+                "Số điện thoại chưa đúng (ví dụ 0912 345 678).",
+                "The phone number is not valid (e.g. 0912 345 678).",
+            );
+        }
+        v
+    }
+
+    /// An optional e-mail address, cleaned; `None` when empty.
+    pub fn email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let v = value.map(clean).filter(|e| !e.is_empty())?;
+        if v.len() > EMAIL_MAX || !is_email(&v) {
+            self.push(
+                field,
+                FieldCode::InvalidFormat,
+                "Địa chỉ thư điện tử chưa đúng.",
+                "The e-mail address is not valid.",
+            );
+        }
+        Some(v)
+    }
+
     pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {
             Ok(())
@@ -182,6 +210,34 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+/// A Vietnamese phone number as typed ("0912 345 678", "+84 912.345.678") in its national
+/// form of digits ("0912345678"); `None` unless that is 10 or 11 digits starting with 0.
+pub fn phone_digits(s: &str) -> Option<String> {
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
+    let d = digits
+        .strip_prefix("+84")
+        .map(|r| format!("0{r}"))
+        .unwrap_or(digits);
+    ((10..=11).contains(&d.len()) && d.starts_with('0') && d.chars().all(|c| c.is_ascii_digit()))
+        .then_some(d)
+}
+
+/// The longest e-mail address accepted, in bytes.
+pub const EMAIL_MAX: usize = 200;
+
+/// Something that can be an e-mail address: a name, an @ and a domain with a dot, no spaces.
+pub fn is_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((user, host)) => {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !s.contains(' ')
+        }
+        None => false,
     }
 }
 
@@ -515,12 +571,22 @@ fn role_scope(ck: &mut Checker, role: Role, unit_id: Option<&str>) -> Option<Str
     unit_id
 }
 
+/// A member of staff's phone for the platform's messages: empty is none; a number is kept as
+/// its digits ("0912345678"), the form an SMS gateway expects.
+fn staff_phone(ck: &mut Checker, v: Option<&str>) -> Option<String> {
+    let v = v.map(clean).filter(|p| !p.is_empty())?;
+    let typed = ck.phone("phone", &v);
+    Some(phone_digits(&typed).unwrap_or(typed))
+}
+
 pub fn new_account(input: &NewAccount) -> Result<NewAccount, ApiError> {
     let mut ck = Checker::new();
     let username = username(&mut ck, &input.username);
     password(&mut ck, &input.password);
     let full_name = person_name(&mut ck, &input.full_name);
     let unit_id = role_scope(&mut ck, input.role, input.unit_id.as_deref());
+    let phone = staff_phone(&mut ck, input.phone.as_deref());
+    let email = ck.email("email", input.email.as_deref());
     ck.finish()?;
     Ok(NewAccount {
         username,
@@ -528,6 +594,8 @@ pub fn new_account(input: &NewAccount) -> Result<NewAccount, ApiError> {
         full_name,
         role: input.role,
         unit_id,
+        phone,
+        email,
     })
 }
 
@@ -538,6 +606,14 @@ pub fn account_patch(patch: &AccountPatch) -> Result<AccountPatch, ApiError> {
     if let Some(p) = &patch.password {
         password(&mut ck, p);
     }
+    let phone = patch
+        .phone
+        .as_ref()
+        .map(|p| staff_phone(&mut ck, p.as_deref()));
+    let email = patch
+        .email
+        .as_ref()
+        .map(|e| ck.email("email", e.as_deref()));
     ck.finish()?;
     Ok(AccountPatch {
         full_name,
@@ -545,6 +621,8 @@ pub fn account_patch(patch: &AccountPatch) -> Result<AccountPatch, ApiError> {
         unit_id,
         active: patch.active,
         password: patch.password.clone(),
+        phone,
+        email,
     })
 }
 
@@ -670,6 +748,8 @@ mod tests {
             full_name: "Nguyễn Văn A".into(),
             role: Role::Head,
             unit_id: None,
+            phone: None,
+            email: None,
         };
         assert_eq!(new_account(&a).unwrap_err().fields[0].field, "unit_id");
         let ok = new_account(&NewAccount {
@@ -684,6 +764,59 @@ mod tests {
         })
         .unwrap_err();
         assert!(short.fields.iter().any(|f| f.code == FieldCode::TooShort));
+    }
+
+    #[test]
+    fn a_staff_contact_is_a_vietnamese_phone_and_an_email_address() {
+        let head = NewAccount {
+            username: "chutich.xa".into(),
+            password: "mat-khau-dai-du".into(),
+            full_name: "Vũ Đức Thắng".into(),
+            role: Role::Head,
+            unit_id: Some("u1".into()),
+            phone: Some(" +84 912.345-678 ".into()),
+            email: Some(" chutich@giavien.gov.vn ".into()),
+        };
+        let ok = new_account(&head).unwrap();
+        assert_eq!(ok.phone.as_deref(), Some("0912345678"));
+        assert_eq!(ok.email.as_deref(), Some("chutich@giavien.gov.vn"));
+        // Empty means none.
+        let none = new_account(&NewAccount {
+            phone: Some("  ".into()),
+            email: Some(String::new()),
+            ..head.clone()
+        })
+        .unwrap();
+        assert_eq!((none.phone, none.email), (None, None));
+        let err = new_account(&NewAccount {
+            phone: Some("12345".into()),
+            email: Some("chutich at giavien".into()),
+            ..head
+        })
+        .unwrap_err();
+        let fields: Vec<_> = err.fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["phone", "email"]);
+        assert!(err.fields[0].message.vi.starts_with("Số điện thoại"));
+        assert!(err.fields[0].message.en.starts_with("The phone number"));
+        // An edit: absent is unchanged, null or empty removes, a bad one is refused.
+        let patch = account_patch(&AccountPatch {
+            phone: Some(None),
+            email: Some(Some("".into())),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((patch.phone, patch.email), (Some(None), Some(None)));
+        assert_eq!(account_patch(&AccountPatch::default()).unwrap().phone, None);
+        assert_eq!(
+            account_patch(&AccountPatch {
+                phone: Some(Some("0912".into())),
+                ..Default::default()
+            })
+            .unwrap_err()
+            .fields[0]
+                .field,
+            "phone"
+        );
     }
 
     #[test]

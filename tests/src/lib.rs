@@ -18,6 +18,7 @@ use shared::{ApiError, ErrorCode};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// The national administrator every test app starts with (created straight in the database,
 /// as `minhbach admin create` does).
@@ -169,6 +170,10 @@ pub struct TestApp {
     pub db_url: String,
     /// The server's own pool, for setting up data the API cannot (the first administrator).
     pub db: Db,
+    /// The server's settings, for starting another process on the same database.
+    pub config: Config,
+    /// The key the server seals personal data with.
+    pub data_key: server::crypto::DataKey,
     /// An access token of the national administrator [`ADMIN_USERNAME`].
     pub admin_token: String,
     pub database: TestDatabase,
@@ -213,11 +218,12 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.login_burst_per_account = 5;
     config.login_burst_per_address = 30;
     tweak(&mut config);
-    let app = Application::build(config)
+    let app = Application::build(config.clone())
         .await
         .expect("the server should start");
     let port = app.port();
     let db = app.state.db.clone();
+    let data_key = app.state.data_key.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -229,6 +235,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         client,
         db_url,
         db,
+        config,
+        data_key,
         admin_token: String::new(),
         database,
     };
@@ -285,6 +293,18 @@ impl TestApp {
 
     pub fn is_postgres(&self) -> bool {
         self.database.is_postgres()
+    }
+
+    /// Starts another server process on this app's database (its own port, pool and
+    /// background jobs), as a second process behind a load balancer; it runs until the test
+    /// ends. Returns its port.
+    pub async fn another_process(&self) -> u16 {
+        let app = Application::build(self.config.clone())
+            .await
+            .expect("the second server should start");
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        port
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Response {
@@ -387,6 +407,8 @@ impl TestApp {
             full_name: "Quản trị viên".into(),
             role,
             unit_id: unit_id.map(str::to_string),
+            phone: None,
+            email: None,
         })
         .expect("valid account");
         let password = input.password.clone();
@@ -394,8 +416,9 @@ impl TestApp {
             .await
             .expect("hash task")
             .expect("hash");
+        let key = self.data_key.clone();
         self.db
-            .run(move |c| server::services::accounts::insert(c, &input, &hash))
+            .run(move |c| server::services::accounts::insert(c, &input, &hash, &key))
             .await
             .expect("insert account")
     }
@@ -508,6 +531,8 @@ impl TestApp {
                     full_name: format!("Người dùng {username}"),
                     role,
                     unit_id: unit.map(|u| u.id.clone()),
+                    phone: None,
+                    email: None,
                 },
             )
             .await,
@@ -622,6 +647,140 @@ impl TestApp {
         )
         .await
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A messaging gateway
+
+/// How the test gateway answers one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayAnswer {
+    /// Answers nothing for five seconds, then 500: longer than the tests' sender timeout.
+    Hang,
+    /// 503 at once.
+    Fail,
+    /// 200, and the message counts as delivered.
+    Accept,
+}
+
+/// A minimal HTTP gateway on loopback standing in for the SMS / Zalo / e-mail provider: it
+/// answers its n-th request as its script says (and accepts every request after the script),
+/// and records the JSON bodies it accepted. With `auth`, a request without that
+/// `Authorization` header is refused with 401 (and so never counts as delivered).
+pub struct TestGateway {
+    /// `http://127.0.0.1:PORT/send`, for `MINHBACH_NOTIFY_URL`.
+    pub url: String,
+    accepted: Arc<Mutex<Vec<serde_json::Value>>>,
+    requests: Arc<Mutex<usize>>,
+}
+
+impl TestGateway {
+    pub async fn start(script: Vec<GatewayAnswer>, auth: Option<&str>) -> TestGateway {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the gateway");
+        let url = format!("http://{}/send", listener.local_addr().expect("address"));
+        let accepted = Arc::new(Mutex::new(Vec::new()));
+        let requests = Arc::new(Mutex::new(0usize));
+        let (acc, reqs) = (accepted.clone(), requests.clone());
+        let auth = auth.map(|a| format!("authorization: {}", a.to_ascii_lowercase()));
+        tokio::spawn(async move {
+            loop {
+                let Ok((sock, _)) = listener.accept().await else {
+                    continue;
+                };
+                let n = {
+                    let mut r = reqs.lock().unwrap();
+                    *r += 1;
+                    *r - 1
+                };
+                let answer = script.get(n).copied().unwrap_or(GatewayAnswer::Accept);
+                tokio::spawn(answer_one(sock, answer, auth.clone(), acc.clone()));
+            }
+        });
+        TestGateway {
+            url,
+            accepted,
+            requests,
+        }
+    }
+
+    /// The bodies accepted so far, in order.
+    pub fn accepted(&self) -> Vec<serde_json::Value> {
+        self.accepted.lock().unwrap().clone()
+    }
+
+    /// Requests received so far, accepted or not.
+    pub fn requests(&self) -> usize {
+        *self.requests.lock().unwrap()
+    }
+
+    /// Waits until at least `n` messages were accepted (at most `limit`); returns what was.
+    pub async fn wait_for(&self, n: usize, limit: Duration) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + limit;
+        while self.accepted.lock().unwrap().len() < n && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.accepted()
+    }
+}
+
+/// Reads one request (head, then the body by its Content-Length) and answers it; the
+/// connection is closed after each answer.
+async fn answer_one(
+    mut sock: tokio::net::TcpStream,
+    answer: GatewayAnswer,
+    auth: Option<String>,
+    accepted: Arc<Mutex<Vec<serde_json::Value>>>,
+) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let (head, body) = loop {
+        let k = tokio::io::AsyncReadExt::read(&mut sock, &mut chunk)
+            .await
+            .unwrap_or(0);
+        if k == 0 {
+            return;
+        }
+        buf.extend_from_slice(&chunk[..k]);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let len = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                break (
+                    text[..end].to_ascii_lowercase(),
+                    buf[end + 4..end + 4 + len].to_vec(),
+                );
+            }
+        }
+    };
+    let authorised = auth
+        .as_ref()
+        .is_none_or(|a| head.lines().any(|l| l.trim() == a));
+    let status = match answer {
+        _ if !authorised => "401 Unauthorized",
+        GatewayAnswer::Hang => {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "500 Internal Server Error"
+        }
+        GatewayAnswer::Fail => "503 Service Unavailable",
+        GatewayAnswer::Accept => match serde_json::from_slice(&body) {
+            Ok(message) => {
+                accepted.lock().unwrap().push(message);
+                "200 OK"
+            }
+            Err(_) => "400 Bad Request",
+        },
+    };
+    let answer = format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    let _ = tokio::io::AsyncWriteExt::write_all(&mut sock, answer.as_bytes()).await;
 }
 
 /// A province (NB) with commune A (Gia Viễn) and ward B (Hoa Lư), one counter and one officer in

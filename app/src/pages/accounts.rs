@@ -17,6 +17,39 @@ fn role_options(lang: Lang, selected: Option<Role>) -> impl IntoView {
         .collect_view()
 }
 
+/// The phone and e-mail address the platform's messages go to (a head hears of new
+/// denunciations and of each reception session), in the create and edit forms.
+#[component]
+fn ContactFields(
+    error: Signal<Option<shared::ApiError>>,
+    phone: Option<String>,
+    email: Option<String>,
+) -> impl IntoView {
+    let lang = lang();
+    view! {
+        <p class="hint">{lang.pick(
+            "Số điện thoại và thư điện tử để nhận thông báo (thủ trưởng được báo khi đơn vị nhận tố cáo và trước mỗi phiên tiếp công dân). Để trống nếu không nhận.",
+            "Phone and e-mail for the platform's messages (a head is told of each new denunciation and before each reception session). Leave empty for none.",
+        )}</p>
+        <label for="phone">{lang.pick("Số điện thoại (SMS, Zalo)", "Phone (SMS, Zalo)")}</label>
+        <input id="phone" name="phone" type="tel" inputmode="tel" maxlength="20" autocomplete="off" value=phone />
+        <FieldMessage error field="phone" />
+        <label for="email">{lang.pick("Thư điện tử", "E-mail")}</label>
+        <input id="email" name="email" type="email" maxlength="200" autocomplete="off" value=email />
+        <FieldMessage error field="email" />
+    }
+}
+
+/// "0912345678, a@b.vn", or a dash.
+fn contact_summary(phone: Option<&str>, email: Option<&str>) -> String {
+    let parts: Vec<&str> = [phone, email].into_iter().flatten().collect();
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let lang = lang();
@@ -46,6 +79,7 @@ pub fn AccountsPage() -> impl IntoView {
                         <td>{a.full_name.clone()}</td>
                         <td>{a.role.label(lang)}</td>
                         <td>{unit_name(&a.unit_id)}</td>
+                        <td>{contact_summary(a.phone.as_deref(), a.email.as_deref())}</td>
                         <td>{if a.active { lang.pick("Đang dùng", "Active") } else { lang.pick("Đã khóa", "Disabled") }}</td>
                     </tr>
                 }).collect_view();
@@ -58,6 +92,7 @@ pub fn AccountsPage() -> impl IntoView {
                                 <th scope="col">{lang.pick("Họ và tên", "Name")}</th>
                                 <th scope="col">{lang.pick("Vai trò", "Role")}</th>
                                 <th scope="col">{lang.pick("Đơn vị", "Unit")}</th>
+                                <th scope="col">{lang.pick("Nhận thông báo qua", "Notified at")}</th>
                                 <th scope="col">{lang.pick("Trạng thái", "Status")}</th>
                             </tr></thead>
                             <tbody>{rows}</tbody>
@@ -82,6 +117,7 @@ pub fn AccountsPage() -> impl IntoView {
                             <label for="unit_id">{lang.pick("Đơn vị (phạm vi của vai trò)", "Unit (the role's scope)")}</label>
                             <select id="unit_id" name="unit_id">{unit_options(&units, None, |u| u.active)}</select>
                             <FieldMessage error field="unit_id" />
+                            <ContactFields error phone=None email=None />
                             <button type="submit" class="button primary">{lang.pick("Tạo tài khoản", "Create account")}</button>
                         </ActionForm>
                     </section>
@@ -133,6 +169,7 @@ pub fn AccountPage() -> impl IntoView {
                             {unit_options(&units, a.unit_id.as_deref(), |u| u.active)}
                         </select>
                         <FieldMessage error field="unit_id" />
+                        <ContactFields error phone=a.phone.clone() email=a.email.clone() />
                         <label for="password">{lang.pick("Đặt mật khẩu mới (để trống nếu giữ nguyên)", "New password (leave empty to keep)")}</label>
                         <input id="password" name="password" type="password" minlength="10" maxlength="128" autocomplete="new-password" />
                         <FieldMessage error field="password" />

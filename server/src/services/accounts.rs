@@ -3,6 +3,7 @@
 
 use super::{like_pattern, lower, offset, page_of, subtree_range, units};
 use crate::auth::{revoke_all_sessions, Actor};
+use crate::crypto::DataKey;
 use crate::db::{new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
@@ -24,10 +25,14 @@ pub struct AccountRow {
     pub auth_version: i32,
     pub created_at: i64,
     pub updated_at: i64,
+    pub phone_enc: Option<String>,
+    pub email_enc: Option<String>,
 }
 
 impl AccountRow {
-    pub fn into_api(self) -> Account {
+    /// The account as the API shows it, its contact decrypted with `key`.
+    pub fn into_api(self, key: &DataKey) -> Account {
+        let open = |sealed: Option<String>| sealed.and_then(|v| key.decrypt(&v));
         Account {
             role: Role::parse(&self.role).unwrap_or(Role::Officer),
             id: self.id,
@@ -37,8 +42,16 @@ impl AccountRow {
             active: self.active,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            phone: open(self.phone_enc),
+            email: open(self.email_enc),
         }
     }
+}
+
+/// Seals a contact value (a phone or e-mail address) for storing: personal data, encrypted at
+/// rest like reporters' contacts.
+fn seal(key: &DataKey, value: Option<&str>) -> Option<String> {
+    value.map(|v| key.encrypt(v))
 }
 
 pub fn by_username(conn: &mut DbConn, username: &str) -> AppResult<Option<AccountRow>> {
@@ -80,7 +93,12 @@ pub fn get(conn: &mut DbConn, id: &str) -> AppResult<AccountRow> {
         .ok_or_else(AppError::not_found)
 }
 
-pub fn list(conn: &mut DbConn, actor: &Actor, q: &ListQuery) -> AppResult<Page<Account>> {
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    q: &ListQuery,
+    key: &DataKey,
+) -> AppResult<Page<Account>> {
     actor.require_admin()?;
     let root = match &q.unit_id {
         Some(id) => Some(units::visible(conn, actor, id)?.path),
@@ -127,7 +145,7 @@ pub fn list(conn: &mut DbConn, actor: &Actor, q: &ListQuery) -> AppResult<Page<A
         Ok::<_, diesel::result::Error>((rows, total))
     })?;
     Ok(page_of(
-        rows.into_iter().map(AccountRow::into_api).collect(),
+        rows.into_iter().map(|a| a.into_api(key)).collect(),
         total,
         q,
     ))
@@ -168,8 +186,14 @@ fn duplicate_username() -> AppError {
     .into()
 }
 
-/// Creates an account; the password is hashed by the caller (off the database thread's lock).
-pub fn insert(conn: &mut DbConn, input: &NewAccount, password_hash: &str) -> AppResult<Account> {
+/// Creates an account; the password is hashed by the caller (off the database thread's lock),
+/// the contact sealed with `key`.
+pub fn insert(
+    conn: &mut DbConn,
+    input: &NewAccount,
+    password_hash: &str,
+    key: &DataKey,
+) -> AppResult<Account> {
     if by_username(conn, &input.username)?.is_some() {
         return Err(duplicate_username());
     }
@@ -185,6 +209,8 @@ pub fn insert(conn: &mut DbConn, input: &NewAccount, password_hash: &str) -> App
         auth_version: 1,
         created_at: now,
         updated_at: now,
+        phone_enc: seal(key, input.phone.as_deref()),
+        email_enc: seal(key, input.email.as_deref()),
     };
     let r = row.clone();
     db_run!(conn, {
@@ -200,6 +226,8 @@ pub fn insert(conn: &mut DbConn, input: &NewAccount, password_hash: &str) -> App
                 accounts::auth_version.eq(1),
                 accounts::created_at.eq(now),
                 accounts::updated_at.eq(now),
+                accounts::phone_enc.eq(r.phone_enc),
+                accounts::email_enc.eq(r.email_enc),
             ))
             .execute(conn)
     })
@@ -207,7 +235,7 @@ pub fn insert(conn: &mut DbConn, input: &NewAccount, password_hash: &str) -> App
         AppError(err) if err.code == ErrorCode::Conflict => duplicate_username(),
         other => other,
     })?;
-    Ok(row.into_api())
+    Ok(row.into_api(key))
 }
 
 /// Validates and authorises a new account; returns the cleaned input to hash and insert.
@@ -262,6 +290,7 @@ pub fn apply_update(
     id: &str,
     patch: &AccountPatch,
     new_hash: Option<String>,
+    key: &DataKey,
 ) -> AppResult<Account> {
     let current = visible(conn, actor, id)?;
     let identity_changed = patch.role.is_some_and(|r| r.as_str() != current.role)
@@ -288,6 +317,14 @@ pub fn apply_update(
                 patch.unit_id.clone().map(|v| accounts::unit_id.eq(Some(v))),
                 patch.active.map(|v| accounts::active.eq(v)),
                 new_hash.clone().map(|v| accounts::password_hash.eq(v)),
+                patch
+                    .phone
+                    .as_ref()
+                    .map(|v| accounts::phone_enc.eq(seal(key, v.as_deref()))),
+                patch
+                    .email
+                    .as_ref()
+                    .map(|v| accounts::email_enc.eq(seal(key, v.as_deref()))),
                 accounts::auth_version.eq(version),
                 accounts::updated_at.eq(now),
             ))
@@ -296,5 +333,5 @@ pub fn apply_update(
     if identity_changed {
         revoke_all_sessions(conn, &aid)?;
     }
-    Ok(visible(conn, actor, &aid)?.into_api())
+    Ok(visible(conn, actor, &aid)?.into_api(key))
 }

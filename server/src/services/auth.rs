@@ -61,7 +61,7 @@ pub fn api_login(
         token_type: "Bearer".into(),
         expires_in: state.config.access_ttl_secs,
         refresh_token: refresh,
-        account: account.into_api(),
+        account: account.into_api(&state.data_key),
     })
 }
 
@@ -145,7 +145,7 @@ pub fn refresh(
         token_type: "Bearer".into(),
         expires_in: state.config.access_ttl_secs,
         refresh_token: new_token,
-        account: account.into_api(),
+        account: account.into_api(&state.data_key),
     })
 }
 
@@ -169,8 +169,8 @@ pub fn logout(conn: &mut DbConn, actor: &Actor) -> AppResult<()> {
     revoke_session(conn, &actor.session_id)
 }
 
-pub fn me(conn: &mut DbConn, actor: &Actor) -> AppResult<Me> {
-    let account = accounts::get(conn, &actor.account_id)?.into_api();
+pub fn me(conn: &mut DbConn, actor: &Actor, key: &crate::crypto::DataKey) -> AppResult<Me> {
+    let account = accounts::get(conn, &actor.account_id)?.into_api(key);
     let unit_name = match &account.unit_id {
         Some(u) => super::units::find(conn, u)?.map(|u| u.name),
         None => None,

@@ -8,6 +8,8 @@ pub mod cases;
 pub mod counters;
 pub mod deadline_rules;
 pub mod import;
+pub mod jobs;
+pub mod notifications;
 pub mod outbox;
 pub mod overdue;
 pub mod ratings;

@@ -6,10 +6,10 @@
 //! repeat: a case escalated once is not escalated again, an apology is drafted once per missed
 //! due date.
 
-use crate::db::{in_transaction, new_id, now_ms, DbConn};
+use crate::db::{new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::AppResult;
-use crate::schema::{case_apologies, job_leases, reports, units};
+use crate::schema::{case_apologies, reports, units};
 use diesel::prelude::*;
 use shared::calendar::{Date, WorkingCalendar};
 use shared::workflow::{Action, ReportStatus};
@@ -20,49 +20,7 @@ pub const JOB: &str = "overdue";
 /// gives none later than today.
 pub const APOLOGY_NEW_DATE_WORKING_DAYS: u32 = 5;
 
-/// Takes the job's lease for `holder`, or renews it; `true` when `holder` may run the job now.
-/// Two processes asking at once: the row (or its primary key) lets exactly one win.
-pub fn claim_lease(
-    conn: &mut DbConn,
-    name: &str,
-    holder: &str,
-    now: i64,
-    ttl_ms: i64,
-) -> AppResult<bool> {
-    in_transaction(conn, |conn| {
-        let (n, h) = (name.to_string(), holder.to_string());
-        let renewed = db_run!(conn, {
-            diesel::update(
-                job_leases::table.filter(job_leases::name.eq(&n)).filter(
-                    job_leases::lease_until
-                        .lt(now)
-                        .or(job_leases::holder.eq(&h)),
-                ),
-            )
-            .set((
-                job_leases::holder.eq(&h),
-                job_leases::lease_until.eq(now + ttl_ms),
-                job_leases::last_run_at.eq(Some(now)),
-            ))
-            .execute(conn)
-        })?;
-        if renewed == 1 {
-            return Ok(true);
-        }
-        let inserted = db_run!(conn, {
-            diesel::insert_into(job_leases::table)
-                .values((
-                    job_leases::name.eq(&n),
-                    job_leases::holder.eq(&h),
-                    job_leases::lease_until.eq(now + ttl_ms),
-                    job_leases::last_run_at.eq(Some(now)),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)
-        })?;
-        Ok(inserted == 1)
-    })
-}
+pub use super::jobs::claim_lease;
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -174,39 +132,18 @@ fn draft_apology(
     Ok(inserted == 1)
 }
 
-/// Runs the job every `interval` in this process whenever it holds the lease (held for three
-/// intervals, renewed at each run, so a process that dies hands over after that).
+/// Runs the job every `interval` in this process whenever it holds the job's lease.
 pub fn spawn(db: crate::db::Db, interval: std::time::Duration) {
-    let holder = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let holder = holder.clone();
-            let ttl = 3 * interval.as_millis() as i64;
-            let result = db
-                .run(move |conn| {
-                    if !claim_lease(conn, JOB, &holder, now_ms(), ttl)? {
-                        return Ok(None);
-                    }
-                    let cal = super::calendar::current(conn)?;
-                    run_once(conn, &cal, 500).map(Some)
-                })
-                .await;
-            match result {
-                Ok(Some(run)) if run != OverdueRun::default() => {
-                    tracing::info!(
-                        escalated = run.escalated,
-                        apologies = run.apologies,
-                        "overdue cases handled"
-                    );
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e.0.message.en, "overdue job failed; retrying at the next tick")
-                }
-            }
+    super::jobs::spawn_leased(db, JOB, interval, |conn| {
+        let cal = super::calendar::current(conn)?;
+        let run = run_once(conn, &cal, 500)?;
+        if run != OverdueRun::default() {
+            tracing::info!(
+                escalated = run.escalated,
+                apologies = run.apologies,
+                "overdue cases handled"
+            );
         }
+        Ok(())
     });
 }

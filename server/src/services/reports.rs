@@ -397,6 +397,8 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
             insert_event(conn, ids, &id, "meeting_requested", true, None, "", now + 2)?;
         }
         super::cases::store_deadline(conn, &id)?;
+        // With the report: a denunciation's alert exists exactly when the report does.
+        super::notifications::enqueue_new_report_alerts(conn, &id)?;
         Ok(ReportReceipt {
             tracking_code: grouped(&p.tracking_code),
             secret: None,

@@ -30,6 +30,8 @@ async fn an_administrator_creates_accounts_of_every_role_and_each_can_sign_in() 
                     full_name: "Nguyễn Văn An".into(),
                     role,
                     unit_id: Some(unit.id.clone()),
+                    phone: None,
+                    email: None,
                 },
             )
             .await;
@@ -142,6 +144,8 @@ async fn a_scoped_administrator_cannot_give_rights_beyond_their_subtree() {
         full_name: "Người Mới".into(),
         role,
         unit_id: unit.map(|u| u.id.clone()),
+        phone: None,
+        email: None,
     };
     // A national administrator, or any account in another unit.
     for body in [
@@ -218,6 +222,8 @@ async fn heads_officers_and_committee_members_cannot_see_or_manage_accounts() {
                     full_name: "Kẻ Gian".into(),
                     role: Role::Admin,
                     unit_id: Some(w.commune_a.id.clone()),
+                    phone: None,
+                    email: None,
                 },
             )
             .await,
@@ -281,6 +287,8 @@ async fn account_details_are_validated() {
         full_name: "Nguyễn Văn An".into(),
         role,
         unit_id: unit.map(str::to_string),
+        phone: None,
+        email: None,
     };
     for (body, field, code) in [
         (

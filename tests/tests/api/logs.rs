@@ -24,6 +24,8 @@ async fn no_password_token_or_personal_field_reaches_the_logs() {
                 full_name: "Người Kiểm Tra Nhật Ký".into(),
                 role: Role::Admin,
                 unit_id: Some(w.province.id.clone()),
+                phone: None,
+                email: None,
             },
         )
         .await,

@@ -12,6 +12,7 @@ mod deadline_rules;
 mod health;
 mod import;
 mod logs;
+mod notifications;
 mod outbox;
 mod rating_review;
 mod ratings;

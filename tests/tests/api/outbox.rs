@@ -1,102 +1,24 @@
 //! Messages to identified reporters through a real local HTTP gateway that hangs, fails, then
 //! recovers: the head's actions never wait for it, and every message arrives in the end.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use shared::case::{CaseDetail, CasePage};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tests::{ok_json, spawn_app_with};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// How the gateway answers its n-th request.
-#[derive(Clone, Copy)]
-enum Answer {
-    Hang,
-    Fail,
-    Accept,
-}
-
-/// A minimal HTTP gateway on loopback: answers by `script` (then accepts), records what it
-/// accepted (the JSON bodies) and every Authorization header.
-async fn gateway(script: Vec<Answer>) -> (String, Arc<Mutex<Vec<Value>>>, Arc<Mutex<usize>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/send", listener.local_addr().unwrap());
-    let accepted = Arc::new(Mutex::new(Vec::new()));
-    let requests = Arc::new(Mutex::new(0usize));
-    let (acc, reqs) = (accepted.clone(), requests.clone());
-    tokio::spawn(async move {
-        loop {
-            let (mut sock, _) = listener.accept().await.unwrap();
-            let n = {
-                let mut r = reqs.lock().unwrap();
-                *r += 1;
-                *r - 1
-            };
-            let answer = script.get(n).copied().unwrap_or(Answer::Accept);
-            let acc = acc.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // Read the head, then the body by its Content-Length.
-                let body = loop {
-                    let k = sock.read(&mut chunk).await.unwrap_or(0);
-                    if k == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..k]);
-                    let text = String::from_utf8_lossy(&buf).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let len = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            assert!(
-                                text[..end].contains("authorization: Bearer khoa-cong")
-                                    || text[..end].contains("Authorization: Bearer khoa-cong"),
-                                "the gateway's auth header is missing: {}",
-                                &text[..end]
-                            );
-                            break buf[end + 4..end + 4 + len].to_vec();
-                        }
-                    }
-                };
-                let status = match answer {
-                    Answer::Hang => {
-                        tokio::time::sleep(Duration::from_secs(5)).await;
-                        "500 Internal Server Error"
-                    }
-                    Answer::Fail => "503 Service Unavailable",
-                    Answer::Accept => {
-                        acc.lock()
-                            .unwrap()
-                            .push(serde_json::from_slice(&body).unwrap());
-                        "200 OK"
-                    }
-                };
-                let _ = sock
-                    .write_all(
-                        format!(
-                            "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                        )
-                        .as_bytes(),
-                    )
-                    .await;
-            });
-        }
-    });
-    (url, accepted, requests)
-}
+use tests::{ok_json, spawn_app_with, GatewayAnswer, TestGateway};
 
 #[tokio::test]
 async fn a_hanging_then_failing_gateway_delays_messages_but_loses_none() {
-    let (url, accepted, requests) = gateway(vec![Answer::Hang, Answer::Fail, Answer::Fail]).await;
+    let gateway = TestGateway::start(
+        vec![
+            GatewayAnswer::Hang,
+            GatewayAnswer::Fail,
+            GatewayAnswer::Fail,
+        ],
+        Some("Bearer khoa-cong"),
+    )
+    .await;
     let app = spawn_app_with(|c| {
-        c.notify_url = Some(url);
+        c.notify_url = Some(gateway.url.clone());
         c.notify_auth = Some("Authorization: Bearer khoa-cong".into());
         c.notify_interval_ms = 50;
         c.notify_timeout_ms = 500;
@@ -141,13 +63,9 @@ async fn a_hanging_then_failing_gateway_delays_messages_but_loses_none() {
     }
     // Two changes of status, each to the phone and to the e-mail address: four messages,
     // delivered in the end despite a hang and two failures.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while accepted.lock().unwrap().len() < 4 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let got = accepted.lock().unwrap().clone();
+    let got = gateway.wait_for(4, Duration::from_secs(20)).await;
     assert_eq!(got.len(), 4, "delivered: {got:?}");
-    assert!(*requests.lock().unwrap() >= 7, "the failures were retried");
+    assert!(gateway.requests() >= 7, "the failures were retried");
     let mut tos: Vec<_> = got
         .iter()
         .map(|m| m["to"].as_str().unwrap().to_string())
@@ -236,4 +154,86 @@ async fn an_anonymous_reporter_gets_no_message_and_nothing_waits_without_a_gatew
         rows.is_empty(),
         "an anonymous reporter has nobody to write to"
     );
+}
+
+/// An outage costs one attempt per pass, not one per queued message: after a batch in which
+/// nothing got through, the sender tries a single message until one does, and the messages it
+/// did not try keep no backoff to wait out once the gateway is back.
+#[tokio::test]
+async fn a_gateway_that_looks_down_is_probed_with_one_message() {
+    use server::services::outbox::{deliver_due, Gateway, Pass};
+    let gateway = TestGateway::start(vec![GatewayAnswer::Fail; 4], None).await;
+    // No sender in the app: the test runs the passes itself.
+    let app = spawn_app_with(|c| {
+        c.notify_url = None;
+        c.reception_digest_interval_secs = 0;
+    })
+    .await;
+    let mut config = app.config.clone();
+    config.notify_url = Some(gateway.url.clone());
+    config.notify_timeout_ms = 500;
+    // A failed message is not due again during the test.
+    config.notify_retry_ms = 600_000;
+    let sender = Gateway::from_config(&config).unwrap().unwrap();
+    let w = app.world().await;
+    let _: shared::model::Account = ok_json(
+        app.patch_json(
+            &format!("/api/v1/accounts/{}", w.head_a.account.id),
+            &app.admin_token,
+            &json!({"phone": "0912345678"}),
+        )
+        .await,
+    )
+    .await;
+    // Each denunciation queues one message to the head's phone.
+    let denounce = |n: usize| {
+        let form = reqwest::multipart::Form::new().text(
+            "report",
+            json!({
+                "kind": "denunciation", "category": "asking_money", "unit_id": w.commune_a.id,
+                "description": format!("Cán bộ đòi tiền ngoài lệ phí, lần thứ {n}."),
+                "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
+            })
+            .to_string(),
+        );
+        app.client
+            .post(app.url("/api/v1/reports"))
+            .multipart(form)
+            .send()
+    };
+    for n in 0..3 {
+        assert_eq!(denounce(n).await.unwrap().status(), 200);
+    }
+    let pass = |down| deliver_due(&app.db, &sender, &app.data_key, down);
+    // The first batch: all three tried, none through.
+    assert_eq!(
+        pass(false).await.unwrap(),
+        Pass {
+            sent: 0,
+            gateway_down: true
+        }
+    );
+    assert_eq!(gateway.requests(), 3);
+    for n in 3..6 {
+        assert_eq!(denounce(n).await.unwrap().status(), 200);
+    }
+    // Still down: one of the three new messages is tried.
+    assert_eq!(
+        pass(true).await.unwrap(),
+        Pass {
+            sent: 0,
+            gateway_down: true
+        }
+    );
+    assert_eq!(gateway.requests(), 4);
+    // Back: the probe gets through and the two untried messages follow at once.
+    assert_eq!(
+        pass(true).await.unwrap(),
+        Pass {
+            sent: 2,
+            gateway_down: false
+        }
+    );
+    assert_eq!(gateway.requests(), 6);
+    assert_eq!(gateway.accepted().len(), 2);
 }
