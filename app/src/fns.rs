@@ -378,6 +378,7 @@ pub async fn create_account(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "account-update")]
 pub async fn update_account(
     id: String,
