@@ -186,3 +186,66 @@ test("the head holds this week's reception, records a meeting and the citizen re
 test("the reception session works with JavaScript off", async () => {
   await receptionSession({ js: false, tag: "TNOJS" });
 });
+
+/** Walks the inbox two cases at a time with "Trang sau", as a head of a busy commune would. */
+async function walkInboxPages({ js, tag }) {
+  const { api, commune, counter } = await communeWithCounter(server.base, tag);
+  const head = { username: `chutich.${tag.toLowerCase()}`, password: "mat-khau-chu-tich-123" };
+  await api.post("/accounts", { ...head, full_name: `Phan Văn Trang ${tag}`, role: "head", unit_id: commune.id });
+  const sent = [];
+  for (let i = 0; i < 5; i++) sent.push((await anonymousReport(counter)).tracking_code);
+
+  const staff = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });
+  const desk = await staff.newPage();
+  await signIn(desk, server.base, head);
+  await desk.goto(`${server.base}/admin/cases?per_page=2`);
+  if (js) await waitForHydration(desk);
+  const seen = [];
+  const pageSizes = [];
+  for (;;) {
+    await desk.waitForSelector("nav.pager");
+    assert.match(await desk.textContent("nav.pager"), /5 phản ánh/);
+    const codes = await desk.locator("tbody tr td:first-child a").allTextContents();
+    pageSizes.push(codes.length);
+    seen.push(...codes);
+    const next = desk.locator("nav.pager a[rel=next]");
+    if ((await next.count()) === 0) break;
+    assert.equal(await next.textContent(), "Trang sau ›");
+    const before = desk.url();
+    await next.click();
+    await desk.waitForURL((url) => url.href !== before && url.searchParams.has("after"));
+    // The new page is in once its first case is not the last page's (the WASM app fetches it
+    // after the address changes, showing "loading" meanwhile).
+    await desk.waitForFunction(
+      (shown) => {
+        const first = document.querySelector("tbody tr td:first-child a");
+        return first !== null && !shown.includes(first.textContent);
+      },
+      codes,
+    );
+    assert.equal(new URL(desk.url()).searchParams.get("per_page"), "2", "the page size carried over");
+    assert.equal(await desk.locator("nav.pager a[rel=first]").count(), 1, "a later page offers the first");
+    if (pageSizes.length > 5) assert.fail("the pager did not end");
+  }
+  assert.deepEqual(pageSizes, [2, 2, 1]);
+  assert.deepEqual([...seen].sort(), [...sent].sort(), "every case once, none twice, none missed");
+  if (js) await assertAccessible(desk, "the inbox's last page");
+
+  await desk.click("nav.pager a[rel=first]");
+  await desk.waitForURL((url) => !url.searchParams.has("after"));
+  await desk.waitForFunction(
+    (first) => document.querySelector("tbody tr td:first-child a")?.textContent === first,
+    seen[0],
+  );
+  assert.deepEqual(await desk.locator("tbody tr td:first-child a").allTextContents(), seen.slice(0, 2));
+  assert.deepEqual(staff.foreignRequests, []);
+  await staff.close();
+}
+
+test("the head walks a long inbox page by page and back to the first", async () => {
+  await walkInboxPages({ js: true, tag: "PJS" });
+});
+
+test("the inbox pages work with JavaScript off", async () => {
+  await walkInboxPages({ js: false, tag: "PNOJS" });
+});

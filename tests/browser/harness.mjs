@@ -186,8 +186,21 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(here, "artifacts", `${name}.png`), fullPage: true });
 }
 
-/** The JSON API as a signed-in account: `api.post(path, body)`, `api.get(path)`. */
-export async function apiAs(base, { username, password } = ADMIN) {
+/** The JSON API as a signed-in account: `api.post(path, body)`, `api.get(path)`. One sign-in
+ * per server and account, kept for the test file (access tokens last 15 minutes, a file takes
+ * a few): the server allows five sign-ins per account in a few minutes, as it should. */
+const signedIn = new Map();
+export function apiAs(base, account = ADMIN) {
+  const key = `${base} ${account.username}`;
+  if (!signedIn.has(key)) {
+    const session = signInApi(base, account);
+    signedIn.set(key, session);
+    session.catch(() => signedIn.delete(key));
+  }
+  return signedIn.get(key);
+}
+
+async function signInApi(base, { username, password }) {
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },

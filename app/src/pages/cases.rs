@@ -134,7 +134,8 @@ pub fn CasesPage() -> impl IntoView {
                 }).collect_view();
                 let base = {
                     let q = query.read_untracked();
-                    let kept: Vec<String> = ["status", "kind", "category", "counter_id", "staff_id"]
+                    // Every filter and the page size carry over to the next page; only the cursor changes.
+                    let kept: Vec<String> = ["status", "unit_id", "kind", "category", "counter_id", "staff_id", "per_page"]
                         .iter()
                         .filter_map(|k| q.get(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={v}")))
                         .collect();
