@@ -200,7 +200,7 @@ pub fn send_digests(conn: &mut DbConn, now: i64, digest_hour: u32) -> AppResult<
 }
 
 /// The digest of one session, in the caller's transaction; `None` when it was made already
-/// (by another process since the run began).
+/// (by another process since the run began) or when no head can be reached.
 fn send_digest(
     conn: &mut DbConn,
     cal: &WorkingCalendar,
@@ -210,6 +210,11 @@ fn send_digest(
     slot: &MeetingSlot,
 ) -> AppResult<Option<usize>> {
     let recipients = unit_heads(conn, unit_id)?;
+    // Nobody to tell yet (no head with a phone or e-mail): the digest is not made, so a head
+    // who adds a contact later that day still gets it on the next run.
+    if recipients.is_empty() {
+        return Ok(None);
+    }
     // The key first: a second process making the same digest waits here for this one's
     // commit and then finds the row.
     let row = (
@@ -226,9 +231,6 @@ fn send_digest(
     })?;
     if inserted == 0 {
         return Ok(None);
-    }
-    if recipients.is_empty() {
-        return Ok(Some(0));
     }
     let agenda = agenda_counts(conn, cal, today, unit_id)?;
     let body = format!(
