@@ -368,6 +368,7 @@ pub async fn create_account(
         unit_id: unit_id.and_then(opt),
         phone: phone.and_then(opt),
         email: email.and_then(opt),
+        staff_id: None,
     };
     match b.create_account(&auth, input).await {
         Ok(a) => {
@@ -389,6 +390,7 @@ pub async fn update_account(
     #[server(default)] password: Option<String>,
     #[server(default)] phone: Option<String>,
     #[server(default)] email: Option<String>,
+    #[server(default)] staff_id: Option<String>,
 ) -> Result<Account, FnError> {
     let (b, auth) = ssr::backend()?;
     let patch = AccountPatch {
@@ -400,6 +402,8 @@ pub async fn update_account(
         // The edit form always sends both: an emptied field removes the contact.
         phone: phone.map(opt),
         email: email.map(opt),
+        // The edit form sends it too: "none" unlinks. The enable/disable form does not.
+        staff_id: staff_id.map(opt),
     };
     match b.update_account(&auth, id, patch).await {
         Ok(a) => {

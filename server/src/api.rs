@@ -116,6 +116,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/cases", web::get().to(list_cases))
             .route("/cases/{id}", web::get().to(get_case))
+            .route(
+                "/cases/{id}/photos/{photo_id}",
+                web::get().to(get_case_photo),
+            )
             .route("/cases/{id}/actions", web::post().to(act_on_case))
             .route("/import/units", web::post().to(import_units))
             .route("/import/staff", web::post().to(import_staff))
@@ -139,7 +143,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_staff, create_staff, get_staff, update_staff, get_staff_photo, put_staff_photo,
         list_accounts, create_account, get_account, update_account,
         list_flagged_ratings, review_ratings,
-        list_cases, get_case, act_on_case, get_calendar_year, put_calendar_year,
+        list_cases, get_case, get_case_photo, act_on_case, get_calendar_year, put_calendar_year,
         open_reception, get_reception, record_reception_entry, reception_log_xlsx,
         get_deadline_rules, put_deadline_rules,
         import_units, import_staff,
@@ -575,6 +579,36 @@ async fn get_case(
 ) -> AppResult<Json<CaseDetail>> {
     let id = id.into_inner();
     with_db!(state, actor, |c| cases::detail(c, &actor, &id))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct PhotoSize {
+    /// `true`: the 320 px thumbnail instead of the full photo.
+    #[serde(default)]
+    thumb: bool,
+}
+
+/// A photo of a case, to those who may read the case (the same check as the case itself:
+/// the routing of `shared::routing` and the reader's role); never cached by a shared cache.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/photos/{photo_id}", tag = "cases",
+    params(("id" = String, Path), ("photo_id" = String, Path), PhotoSize), security(("bearer" = [])),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn get_case_photo(
+    state: State,
+    actor: Actor,
+    path: web::Path<(String, String)>,
+    size: web::Query<PhotoSize>,
+) -> AppResult<HttpResponse> {
+    let (id, photo_id) = path.into_inner();
+    let thumb = size.thumb;
+    let (content_type, bytes) = state
+        .db
+        .run(move |c| cases::photo(c, &actor, &id, &photo_id, thumb))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(bytes))
 }
 
 /// Takes an action on a case (`{"action": "accept"}`, `{"action": "decline", "reason":

@@ -119,6 +119,9 @@ pub struct Actor {
     /// Materialised path of the account's unit ("" for a national administrator: everything).
     pub scope_path: String,
     pub session_id: String,
+    /// The staff record of the person behind the account, if linked: reports naming them are
+    /// never shown to them.
+    pub staff_id: Option<String>,
 }
 
 impl Actor {
@@ -161,6 +164,7 @@ struct SessionRow {
     active: bool,
     auth_version: i32,
     scope_path: Option<String>,
+    staff_id: Option<String>,
 }
 
 pub enum Credential {
@@ -191,6 +195,7 @@ pub fn load_actor(conn: &mut DbConn, cred: &Credential, web_idle_ttl_ms: i64) ->
                 accounts::active,
                 accounts::auth_version,
                 units::path.nullable(),
+                accounts::staff_id,
             ))
             .into_boxed();
         let query = match cred {
@@ -242,6 +247,7 @@ pub fn load_actor(conn: &mut DbConn, cred: &Credential, web_idle_ttl_ms: i64) ->
         unit_id: row.unit_id,
         scope_path: row.scope_path.unwrap_or_default(),
         session_id: row.session_id,
+        staff_id: row.staff_id,
     })
 }
 

@@ -142,6 +142,7 @@ fn create_admin(url: &str, username: &str, full_name: &str) -> anyhow::Result<()
         unit_id: None,
         phone: None,
         email: None,
+        staff_id: None,
     })
     .map_err(|e| {
         let details: Vec<String> = e

@@ -175,6 +175,7 @@ pub fn load(db: &Db, key: &crate::crypto::DataKey) -> anyhow::Result<bool> {
                     unit_id: Some(unit.id.clone()),
                     phone: contact.map(|(phone, _)| phone.to_string()),
                     email: contact.map(|(_, email)| email.to_string()),
+                    staff_id: None,
                 },
                 &hash,
                 key,
@@ -194,5 +195,6 @@ fn national_actor() -> crate::auth::Actor {
         unit_id: None,
         scope_path: String::new(),
         session_id: String::new(),
+        staff_id: None,
     }
 }

@@ -71,6 +71,7 @@ diesel::table! {
         updated_at -> BigInt,
         phone_enc -> Nullable<Text>,
         email_enc -> Nullable<Text>,
+        staff_id -> Nullable<Text>,
     }
 }
 
@@ -153,6 +154,8 @@ diesel::table! {
         deadline_stage -> Nullable<Text>,
         due_on -> Nullable<Text>,
         opened_at -> Nullable<BigInt>,
+        about_head -> Bool,
+        withheld_from_unit -> Bool,
     }
 }
 
@@ -210,11 +213,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    case_counts (unit_id, status, kind, category) {
+    case_counts (unit_id, status, kind, category, withheld) {
         unit_id -> Text,
         status -> Text,
         kind -> Text,
         category -> Text,
+        withheld -> Bool,
         n -> BigInt,
     }
 }

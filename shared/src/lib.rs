@@ -17,6 +17,7 @@ pub mod model;
 pub mod reception;
 pub mod report;
 pub mod review;
+pub mod routing;
 pub mod validate;
 pub mod workflow;
 

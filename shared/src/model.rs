@@ -326,6 +326,10 @@ pub struct Account {
     /// … and/or an e-mail address.
     #[serde(default)]
     pub email: Option<String>,
+    /// The staff record of the same person (a head or officer who also appears among the
+    /// unit's staff): a report naming that record is never shown to this account.
+    #[serde(default)]
+    pub staff_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -343,6 +347,9 @@ pub struct NewAccount {
     /// An e-mail address for the platform's messages; stored encrypted.
     #[serde(default)]
     pub email: Option<String>,
+    /// The staff record of the same person, in the account's unit (see [`Account::staff_id`]).
+    #[serde(default)]
+    pub staff_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -368,6 +375,10 @@ pub struct AccountPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub email: Option<Option<String>>,
+    /// Absent: unchanged; `null` or empty: not linked to a staff record any more.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub staff_id: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

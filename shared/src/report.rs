@@ -68,6 +68,10 @@ pub struct NewReport {
     pub unit_id: Option<String>,
     #[serde(default)]
     pub staff_id: Option<String>,
+    /// The report is about the unit's head or a deputy: it is withheld from the whole unit
+    /// (see `routing`).
+    #[serde(default)]
+    pub about_head: bool,
     /// When it happened (ms since the epoch), if the citizen says.
     #[serde(default)]
     pub occurred_at: Option<i64>,
@@ -284,6 +288,7 @@ pub fn new_report(input: &NewReport) -> Result<NewReport, ApiError> {
         counter_token,
         unit_id,
         staff_id,
+        about_head: input.about_head,
         occurred_at: input.occurred_at,
         description,
         reporter,
@@ -330,6 +335,7 @@ pub fn report_from_form(fields: &[(String, String)]) -> Result<NewReport, ApiErr
         counter_token: get("counter_token"),
         unit_id: get("unit_id"),
         staff_id: get("staff_id"),
+        about_head: get("about_head").is_some(),
         occurred_at,
         description: get("description").unwrap_or_default(),
         reporter,
@@ -374,6 +380,7 @@ mod tests {
             counter_token: Some("tok-123".into()),
             unit_id: None,
             staff_id: None,
+            about_head: false,
             occurred_at: None,
             description: "Cán bộ yêu cầu 200.000 đồng để giải quyết nhanh hồ sơ.".into(),
             reporter: None,

@@ -587,6 +587,11 @@ pub fn new_account(input: &NewAccount) -> Result<NewAccount, ApiError> {
     let unit_id = role_scope(&mut ck, input.role, input.unit_id.as_deref());
     let phone = staff_phone(&mut ck, input.phone.as_deref());
     let email = ck.email("email", input.email.as_deref());
+    let staff_id = input
+        .staff_id
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| ck.id("staff_id", s));
     ck.finish()?;
     Ok(NewAccount {
         username,
@@ -596,6 +601,7 @@ pub fn new_account(input: &NewAccount) -> Result<NewAccount, ApiError> {
         unit_id,
         phone,
         email,
+        staff_id,
     })
 }
 
@@ -614,6 +620,11 @@ pub fn account_patch(patch: &AccountPatch) -> Result<AccountPatch, ApiError> {
         .email
         .as_ref()
         .map(|e| ck.email("email", e.as_deref()));
+    let staff_id = patch.staff_id.as_ref().map(|s| {
+        s.as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| ck.id("staff_id", s))
+    });
     ck.finish()?;
     Ok(AccountPatch {
         full_name,
@@ -623,6 +634,7 @@ pub fn account_patch(patch: &AccountPatch) -> Result<AccountPatch, ApiError> {
         password: patch.password.clone(),
         phone,
         email,
+        staff_id,
     })
 }
 
@@ -750,6 +762,7 @@ mod tests {
             unit_id: None,
             phone: None,
             email: None,
+            staff_id: None,
         };
         assert_eq!(new_account(&a).unwrap_err().fields[0].field, "unit_id");
         let ok = new_account(&NewAccount {
@@ -776,6 +789,7 @@ mod tests {
             unit_id: Some("u1".into()),
             phone: Some(" +84 912.345-678 ".into()),
             email: Some(" chutich@giavien.gov.vn ".into()),
+            staff_id: None,
         };
         let ok = new_account(&head).unwrap();
         assert_eq!(ok.phone.as_deref(), Some("0912345678"));

@@ -2,8 +2,10 @@
 # The head's inbox with 1,000,000 reports in the database, 100,000 of them in the head's commune:
 # wrk on loopback (8 connections, 15 s) asks for the first page and for page 1,000 of the
 # commune's open cases, most urgent first, against the release build of `minhbach` on a fresh
-# SQLite database (default) or PostgreSQL (DB=postgres). The reports are written straight into
-# the database (a third open, due dates spread over four months) after the demo data.
+# SQLite database (default) or PostgreSQL (DB=postgres), and the committee's list of that
+# commune's denunciations. The reports are written straight into the database (a third open,
+# due dates spread over four months; denunciations and misconduct, 7 in 16, withheld from the
+# commune as shared::routing says) after the demo data.
 #   bash tests/bench/inbox.sh
 #   DB=postgres bash tests/bench/inbox.sh
 #   KEEP_DB=1 DB=postgres DURATION=1s bash tests/bench/inbox.sh   # keeps the database to EXPLAIN
@@ -47,22 +49,26 @@ if [ "${DB:-sqlite}" = postgres ]; then
 SET session_replication_role = replica;
 WITH u AS (SELECT array_agg(id ORDER BY path) AS ids, (SELECT id FROM units WHERE code = 'DEMO-NB-GV') AS home FROM units)
 INSERT INTO reports (id, tracking_code, kind, category, unit_id, description, anonymous, wants_meeting,
-                     status, idempotency_key, created_at, updated_at, deadline_stage, due_on, opened_at)
+                     status, idempotency_key, created_at, updated_at, deadline_stage, due_on, opened_at,
+                     withheld_from_unit)
 SELECT 'bench-' || n, lpad(to_hex(n), 16, '0'),
        (ARRAY['feedback','suggestion','complaint','denunciation'])[1 + n % 4],
-       (ARRAY['asking_money','harassment','rude','late_dossier'])[1 + n % 4],
+       (ARRAY['asking_money','harassment','rude','absent','no_badge','wrong_fee','late_dossier','other'])[1 + (n / 4) % 8],
        CASE WHEN n <= $in_unit THEN u.home ELSE u.ids[1 + n % array_length(u.ids, 1)] END,
        'Phản ánh số ' || n, n % 2 = 0, false,
        (ARRAY['received','in_progress','closed'])[1 + n % 3],
        'bench-key-' || n, 1767225600000 + n * 1000, 1767225600000 + n * 1000,
        CASE WHEN n % 3 = 2 THEN NULL ELSE 'resolve' END,
        CASE WHEN n % 3 = 2 THEN NULL ELSE to_char(date '2026-11-01' + (n % 120), 'YYYY-MM-DD') END,
-       CASE WHEN n % 5 = 0 THEN NULL ELSE 1767225600000 END
+       CASE WHEN n % 5 = 0 THEN NULL ELSE 1767225600000 END,
+       -- shared::routing: denunciations and misconduct are withheld from the unit.
+       n % 4 = 3 OR (n / 4) % 8 < 2
 FROM generate_series(1, $total) AS n, u;
 SET session_replication_role = DEFAULT;
 DELETE FROM case_counts;
-INSERT INTO case_counts (unit_id, status, kind, category, n)
-SELECT unit_id, status, kind, category, COUNT(*) FROM reports GROUP BY unit_id, status, kind, category;
+INSERT INTO case_counts (unit_id, status, kind, category, withheld, n)
+SELECT unit_id, status, kind, category, withheld_from_unit, COUNT(*) FROM reports
+GROUP BY unit_id, status, kind, category, withheld_from_unit;
 ANALYZE;
 SQL
 else
@@ -73,21 +79,24 @@ c = sqlite3.connect(db)
 ids = [r[0] for r in c.execute("SELECT id FROM units ORDER BY path")]
 home = c.execute("SELECT id FROM units WHERE code = 'DEMO-NB-GV'").fetchone()[0]
 kinds = ["feedback", "suggestion", "complaint", "denunciation"]
-cats = ["asking_money", "harassment", "rude", "late_dossier"]
+cats = ["asking_money", "harassment", "rude", "absent", "no_badge", "wrong_fee", "late_dossier", "other"]
 statuses = ["received", "in_progress", "closed"]
 start = datetime.date(2026, 11, 1)
 def rows():
     for n in range(1, total + 1):
         open_ = n % 3 != 2
-        yield ("bench-%d" % n, "%016x" % n, kinds[n % 4], cats[n % 4],
+        # shared::routing: denunciations and misconduct are withheld from the unit.
+        withheld = n % 4 == 3 or (n // 4) % 8 < 2
+        yield ("bench-%d" % n, "%016x" % n, kinds[n % 4], cats[(n // 4) % 8],
                home if n <= in_unit else ids[n % len(ids)], "Phản ánh số %d" % n, n % 2 == 0, False,
                statuses[n % 3], "bench-key-%d" % n, 1767225600000 + n * 1000, 1767225600000 + n * 1000,
                "resolve" if open_ else None,
                (start + datetime.timedelta(days=n % 120)).isoformat() if open_ else None,
-               None if n % 5 == 0 else 1767225600000)
+               None if n % 5 == 0 else 1767225600000, withheld)
 c.executemany("""INSERT INTO reports (id, tracking_code, kind, category, unit_id, description, anonymous,
-  wants_meeting, status, idempotency_key, created_at, updated_at, deadline_stage, due_on, opened_at)
-  VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows())
+  wants_meeting, status, idempotency_key, created_at, updated_at, deadline_stage, due_on, opened_at,
+  withheld_from_unit)
+  VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows())
 c.commit()
 c.execute("ANALYZE")
 c.commit()
@@ -114,8 +123,18 @@ print(after)
 PY
 )
 echo "page 1000 starts after: ${deep#&after=}"
-for query in "per_page=50" "per_page=50$deep" "status=all&kind=denunciation&per_page=50"; do
-  echo "== GET /api/v1/cases?$query"
+for query in "per_page=50" "per_page=50$deep"; do
+  echo "== the commune's head: GET /api/v1/cases?$query"
   wrk -t2 -c8 -d"${DURATION:-15s}" --latency -H "authorization: Bearer $token" \
     "http://127.0.0.1:$port/api/v1/cases?$query" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
 done
+# The denunciations are withheld from the commune's head: the province's inspection committee
+# reads them, for that commune.
+committee=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"username":"ubkt","password":"minhbach-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+commune=$(curl -s "http://127.0.0.1:$port/api/v1/units?q=DEMO-NB-GV" -H "authorization: Bearer $committee" \
+  | python3 -c 'import json,sys; print([u["id"] for u in json.load(sys.stdin)["items"] if u["code"] == "DEMO-NB-GV"][0])')
+query="unit_id=$commune&status=all&kind=denunciation&per_page=50"
+echo "== the committee: GET /api/v1/cases?$query"
+wrk -t2 -c8 -d"${DURATION:-15s}" --latency -H "authorization: Bearer $committee" \
+  "http://127.0.0.1:$port/api/v1/cases?$query" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"

@@ -409,6 +409,7 @@ impl TestApp {
             unit_id: unit_id.map(str::to_string),
             phone: None,
             email: None,
+            staff_id: None,
         })
         .expect("valid account");
         let password = input.password.clone();
@@ -533,6 +534,7 @@ impl TestApp {
                     unit_id: unit.map(|u| u.id.clone()),
                     phone: None,
                     email: None,
+                    staff_id: None,
                 },
             )
             .await,
@@ -579,6 +581,9 @@ impl TestApp {
         let head_a = self
             .signed_in("chutich.giavien", Role::Head, Some(&commune_a))
             .await;
+        let head_province = self
+            .signed_in("chutich.tinh", Role::Head, Some(&province))
+            .await;
         let officer_a = self
             .signed_in("canbo.giavien", Role::Officer, Some(&commune_a))
             .await;
@@ -596,6 +601,7 @@ impl TestApp {
             province_admin,
             admin_a,
             head_a,
+            head_province,
             officer_a,
             committee,
         }
@@ -797,8 +803,22 @@ pub struct World {
     pub province_admin: Person,
     pub admin_a: Person,
     pub head_a: Person,
+    /// The head of the province: the superior of commune A's head, who handles what is
+    /// withheld from commune A (denunciations, reports about its head).
+    pub head_province: Person,
     pub officer_a: Person,
     pub committee: Person,
+}
+
+/// A real camera photo from the shared test data (with GPS tags in its EXIF block).
+pub fn camera_photo(name: &str) -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/photos");
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| {
+        panic!(
+            "the test photos must be in {} (the shared/ folder beside the repository): {e}",
+            dir.display()
+        )
+    })
 }
 
 #[cfg(test)]

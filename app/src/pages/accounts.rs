@@ -3,11 +3,11 @@
 use crate::components::{
     clear_when_saved, lang, list_query, outcome, FieldMessage, FormOutcome, Pager,
 };
-use crate::fns::{get_account, list_accounts, CreateAccount, UpdateAccount};
+use crate::fns::{get_account, list_accounts, list_staff, CreateAccount, UpdateAccount};
 use crate::pages::units::{all_units_resource, unit_options};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::model::Role;
+use shared::model::{ListQuery, Role, Staff};
 use shared::Lang;
 
 fn role_options(lang: Lang, selected: Option<Role>) -> impl IntoView {
@@ -142,6 +142,19 @@ pub fn AccountPage() -> impl IntoView {
         |(id, _)| get_account(id),
     );
     let all_units = all_units_resource();
+    // The staff of the account's unit, to link the account to the person's own staff record.
+    let unit_staff = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        |id| async move {
+            let unit_id = get_account(id).await?.unit_id;
+            list_staff(ListQuery {
+                unit_id,
+                per_page: Some(ListQuery::MAX_PER_PAGE),
+                ..Default::default()
+            })
+            .await
+        },
+    );
     let (error, saved) = outcome(update.value());
     view! {
         <p><a href="/admin/accounts">{lang.pick("‹ Danh sách tài khoản", "‹ All accounts")}</a></p>
@@ -152,6 +165,7 @@ pub fn AccountPage() -> impl IntoView {
                     Err(e) => return view! { <div class="notice error" role="alert"><p>{e.0.message.get(lang).to_string()}</p></div> }.into_any(),
                 };
                 let units = all_units.await.map(|p| p.items).unwrap_or_default();
+                let staff = unit_staff.await.map(|p| p.items).unwrap_or_default();
                 let (edit_id, toggle_id) = (a.id.clone(), a.id.clone());
                 view! {
                     <h1>{a.full_name.clone()}" ("{a.username.clone()}")"</h1>
@@ -170,6 +184,13 @@ pub fn AccountPage() -> impl IntoView {
                         </select>
                         <FieldMessage error field="unit_id" />
                         <ContactFields error phone=a.phone.clone() email=a.email.clone() />
+                        <label for="staff_id">{lang.pick("Hồ sơ cán bộ của người này", "This person's staff record")}</label>
+                        <select id="staff_id" name="staff_id" aria-describedby="staff_id-help">{staff_options(&staff, a.staff_id.as_deref(), lang)}</select>
+                        <p id="staff_id-help" class="hint">{lang.pick(
+                            "Phản ánh nêu tên cán bộ này sẽ không hiển thị với tài khoản này; nếu là lãnh đạo, phản ánh được chuyển lên cấp trên và ủy ban kiểm tra.",
+                            "Reports naming this staff member are never shown to this account; for a head, they go to the superior unit and the committee.",
+                        )}</p>
+                        <FieldMessage error field="staff_id" />
                         <label for="password">{lang.pick("Đặt mật khẩu mới (để trống nếu giữ nguyên)", "New password (leave empty to keep)")}</label>
                         <input id="password" name="password" type="password" minlength="10" maxlength="128" autocomplete="new-password" />
                         <FieldMessage error field="password" />
@@ -184,4 +205,17 @@ pub fn AccountPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// "Not linked", then the unit's staff, the account's own record selected.
+fn staff_options(staff: &[Staff], selected: Option<&str>, lang: Lang) -> impl IntoView {
+    let none = view! { <option value="" selected=selected.is_none()>{lang.pick("— Không gắn —", "— Not linked —")}</option> };
+    let people = staff
+        .iter()
+        .map(|p| {
+            let label = format!("{} · {}", p.full_name, p.badge_number);
+            view! { <option value=p.id.clone() selected=selected == Some(p.id.as_str())>{label}</option> }
+        })
+        .collect_view();
+    view! { {none}{people} }
 }

@@ -241,6 +241,10 @@ pub fn ReportPage() -> impl IntoView {
                             <select id="category" name="category" required>{categories}</select>
                             <label for="staff_id">{lang.pick("Cán bộ liên quan (nếu biết)", "The officer concerned (if known)")}</label>
                             <select id="staff_id" name="staff_id">{officer_options(Some(&c), staff, lang)}</select>
+                            <label class="check"><input type="checkbox" name="about_head" value="yes" />{lang.pick(
+                                "Phản ánh về lãnh đạo đơn vị (chủ tịch, phó chủ tịch). Lãnh đạo và cán bộ của đơn vị sẽ không xem được; phản ánh được chuyển đến ủy ban kiểm tra và cấp trên.",
+                                "About the unit's leaders (chair, vice-chair). The unit's leaders and officers will not see it; it goes to the inspection committee and the superior unit.",
+                            )}</label>
                             <label for="occurred_at">{lang.pick("Thời gian xảy ra (nếu nhớ)", "When it happened (if you remember)")}</label>
                             <input id="occurred_at" name="occurred_at" type="datetime-local" />
                             <label for="description">{lang.pick("Nội dung sự việc", "What happened, in your words")}</label>

@@ -27,6 +27,7 @@ pub struct AccountRow {
     pub updated_at: i64,
     pub phone_enc: Option<String>,
     pub email_enc: Option<String>,
+    pub staff_id: Option<String>,
 }
 
 impl AccountRow {
@@ -44,6 +45,7 @@ impl AccountRow {
             updated_at: self.updated_at,
             phone: open(self.phone_enc),
             email: open(self.email_enc),
+            staff_id: self.staff_id,
         }
     }
 }
@@ -211,6 +213,7 @@ pub fn insert(
         updated_at: now,
         phone_enc: seal(key, input.phone.as_deref()),
         email_enc: seal(key, input.email.as_deref()),
+        staff_id: input.staff_id.clone(),
     };
     let r = row.clone();
     db_run!(conn, {
@@ -228,6 +231,7 @@ pub fn insert(
                 accounts::updated_at.eq(now),
                 accounts::phone_enc.eq(r.phone_enc),
                 accounts::email_enc.eq(r.email_enc),
+                accounts::staff_id.eq(r.staff_id),
             ))
             .execute(conn)
     })
@@ -249,6 +253,9 @@ pub fn prepare_create(
     check_scope(conn, actor, input.role, input.unit_id.as_deref())?;
     if by_username(conn, &input.username)?.is_some() {
         return Err(duplicate_username());
+    }
+    if let Some(sid) = &input.staff_id {
+        check_staff_link(conn, sid, input.unit_id.as_deref(), None)?;
     }
     Ok(input)
 }
@@ -281,7 +288,59 @@ pub fn prepare_update(
     if patch.role.is_some() || patch.unit_id.is_some() {
         check_scope(conn, actor, role, unit_id.as_deref())?;
     }
+    let staff_id = match &patch.staff_id {
+        Some(new) => new.clone(),
+        None => current.staff_id.clone(),
+    };
+    if let Some(sid) = &staff_id {
+        check_staff_link(conn, sid, unit_id.as_deref(), Some(&current.id))?;
+    }
     Ok(patch)
+}
+
+/// An account is linked to a staff record of its own unit, and a staff record to one account.
+fn check_staff_link(
+    conn: &mut DbConn,
+    staff_id: &str,
+    unit_id: Option<&str>,
+    account_id: Option<&str>,
+) -> AppResult<()> {
+    use crate::schema::staff;
+    let sid = staff_id.to_string();
+    let staff_unit: Option<String> = db_run!(conn, {
+        staff::table
+            .filter(staff::id.eq(&sid))
+            .select(staff::unit_id)
+            .first(conn)
+            .optional()
+    })?;
+    if staff_unit.is_none() || staff_unit.as_deref() != unit_id {
+        return Err(ApiError::field(
+            "staff_id",
+            FieldCode::NotFound,
+            "Không tìm thấy cán bộ này trong đơn vị của tài khoản.",
+            "This staff member was not found in the account's unit.",
+        )
+        .into());
+    }
+    let sid = staff_id.to_string();
+    let other: Option<String> = db_run!(conn, {
+        accounts::table
+            .filter(accounts::staff_id.eq(&sid))
+            .select(accounts::id)
+            .first(conn)
+            .optional()
+    })?;
+    match other {
+        Some(id) if Some(id.as_str()) != account_id => Err(ApiError::field(
+            "staff_id",
+            FieldCode::Duplicate,
+            "Cán bộ này đã gắn với một tài khoản khác.",
+            "This staff member is already linked to another account.",
+        )
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 pub fn apply_update(
@@ -325,6 +384,7 @@ pub fn apply_update(
                     .email
                     .as_ref()
                     .map(|v| accounts::email_enc.eq(seal(key, v.as_deref()))),
+                patch.staff_id.clone().map(|v| accounts::staff_id.eq(v)),
                 accounts::auth_version.eq(version),
                 accounts::updated_at.eq(now),
             ))

@@ -43,6 +43,10 @@ pub struct CaseRow {
     pub deadline_stage: Option<String>,
     pub due_on: Option<String>,
     pub opened_at: Option<i64>,
+    /// Withheld from the unit's own heads and officers (`shared::routing`).
+    pub withheld_from_unit: bool,
+    /// The officer the report names, never shown it.
+    pub named_staff_id: Option<String>,
 }
 
 type CaseTuple = (
@@ -62,6 +66,8 @@ type CaseTuple = (
     Option<String>,
     Option<String>,
     Option<i64>,
+    bool,
+    Option<String>,
 );
 
 fn case_row(t: CaseTuple) -> AppResult<CaseRow> {
@@ -82,6 +88,8 @@ fn case_row(t: CaseTuple) -> AppResult<CaseRow> {
         deadline_stage,
         due_on,
         opened_at,
+        withheld_from_unit,
+        named_staff_id,
     ) = t;
     Ok(CaseRow {
         kind: ReportKind::parse(&kind).ok_or_else(|| AppError::internal("stored report kind"))?,
@@ -102,6 +110,8 @@ fn case_row(t: CaseTuple) -> AppResult<CaseRow> {
         deadline_stage,
         due_on,
         opened_at,
+        withheld_from_unit,
+        named_staff_id,
     })
 }
 
@@ -124,6 +134,8 @@ macro_rules! case_columns {
             reports::deadline_stage,
             reports::due_on,
             reports::opened_at,
+            reports::withheld_from_unit,
+            reports::staff_id,
         )
     };
 }
@@ -376,10 +388,20 @@ fn store_open_deadlines_where(
 /// How a signed-in account acts on a case, or `None` when the case is not theirs to see.
 /// Heads and committee members act on cases of the units their account covers; an officer only
 /// on cases assigned to them; administrators configure the platform and read no case.
+///
+/// The routing of `shared::routing` holds before any role: a case withheld from its unit is
+/// invisible to that unit's heads and officers, and a case naming an officer is invisible to
+/// that officer. The inbox's queries ([`inbox_filter`]) apply the same two rules.
 pub fn role_on_case(account: &Account, case: &CaseRow) -> Option<Actor> {
+    if case.named_staff_id.is_some() && case.named_staff_id == account.staff_id {
+        return None;
+    }
+    let withheld_here =
+        case.withheld_from_unit && account.unit_id.as_deref() == Some(case.unit_id.as_str());
     match account.role {
-        Role::Head if account.covers(&case.unit_path) => Some(Actor::Head),
         Role::Committee if account.covers(&case.unit_path) => Some(Actor::Committee),
+        _ if withheld_here => None,
+        Role::Head if account.covers(&case.unit_path) => Some(Actor::Head),
         Role::Officer if case.assigned_account_id.as_deref() == Some(&account.account_id) => {
             Some(Actor::AssignedOfficer)
         }
@@ -413,17 +435,33 @@ fn check_targets(conn: &mut DbConn, case: &CaseRow, action: &Action) -> AppResul
     match action {
         Action::Assign { officer_id } => {
             let oid = officer_id.trim().to_string();
-            let found: Option<(String, String, bool)> = db_run!(conn, {
+            let found: Option<(String, String, bool, Option<String>)> = db_run!(conn, {
                 accounts::table
                     .inner_join(units::table)
                     .filter(accounts::id.eq(&oid))
-                    .select((accounts::role, units::path, accounts::active))
+                    .select((
+                        accounts::role,
+                        units::path,
+                        accounts::active,
+                        accounts::staff_id,
+                    ))
                     .first(conn)
                     .optional()
             })?;
+            // An officer of the unit handling the case: of its subtree, or, for a case
+            // withheld from its unit, of a unit above it (the unit's own officers are the
+            // head's people). Never the officer the report names.
+            let may_handle = |path: &str, staff_id: &Option<String>| {
+                let in_reach = if case.withheld_from_unit {
+                    case.unit_path.starts_with(path) && path != case.unit_path
+                } else {
+                    path.starts_with(&case.unit_path)
+                };
+                in_reach && (staff_id.is_none() || *staff_id != case.named_staff_id)
+            };
             match found {
-                Some((role, path, true))
-                    if role == Role::Officer.as_str() && path.starts_with(&case.unit_path) =>
+                Some((role, path, true, staff_id))
+                    if role == Role::Officer.as_str() && may_handle(&path, &staff_id) =>
                 {
                     Ok(None)
                 }
@@ -667,6 +705,11 @@ struct InboxFilter {
     wants_meeting: bool,
     /// Only the cases due on or before this ISO day (the reception agenda).
     due_by: Option<String>,
+    /// The reader's own unit, whose withheld cases they never see (`shared::routing`); `None`
+    /// for a committee member, who sees every case of the units they oversee.
+    withheld_unit: Option<String>,
+    /// The reader's own staff record: the cases naming them are left out.
+    named_staff: Option<String>,
 }
 
 impl InboxFilter {
@@ -722,6 +765,30 @@ macro_rules! inbox_filtered {
         if let Some(day) = &f.due_by {
             query = query.filter(reports::due_on.le(day.clone()));
         }
+        // The routing (see `role_on_case`): a walk of the reader's own unit drops its withheld
+        // cases; a walk of several units drops those of the reader's unit among them.
+        if let Some(own) = &f.withheld_unit {
+            match f.unit_ids.as_deref() {
+                Some([one]) if one == own => {
+                    query = query.filter(reports::withheld_from_unit.eq(false))
+                }
+                Some([_]) => {}
+                _ => {
+                    query = query.filter(
+                        reports::withheld_from_unit
+                            .eq(false)
+                            .or(reports::unit_id.ne(own.clone())),
+                    )
+                }
+            }
+        }
+        if let Some(me) = &f.named_staff {
+            query = query.filter(
+                reports::staff_id
+                    .is_null()
+                    .or(reports::staff_id.ne(me.clone())),
+            );
+        }
         query
     }};
 }
@@ -772,6 +839,11 @@ fn inbox_filter(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResul
         staff_id: non_empty(&q.staff_id),
         wants_meeting: false,
         due_by: None,
+        withheld_unit: match account.role {
+            Role::Committee => None,
+            _ => account.unit_id.clone(),
+        },
+        named_staff: account.staff_id.clone(),
     })
 }
 
@@ -787,14 +859,30 @@ fn inbox_total(conn: &mut DbConn, f: &InboxFilter) -> AppResult<i64> {
         && f.staff_id.is_none()
         && !f.wants_meeting
         && f.due_by.is_none();
-    if !kept {
-        return Ok(db_run!(conn, {
+    let counted = |conn: &mut DbConn, f: &InboxFilter| -> AppResult<i64> {
+        Ok(db_run!(conn, {
             inbox_filtered!(reports::table.into_boxed(), f)
                 .select(count_star())
                 .first(conn)
-        })?);
+        })?)
+    };
+    if !kept {
+        return counted(conn, f);
     }
-    Ok(db_run!(conn, {
+    // The cases naming the reader, which the kept counts cannot tell apart: counted over the
+    // staff index (a handful) and taken off.
+    let naming_reader = match &f.named_staff {
+        Some(me) => {
+            let naming = InboxFilter {
+                staff_id: Some(me.clone()),
+                named_staff: None,
+                ..f.clone()
+            };
+            counted(conn, &naming)?
+        }
+        None => 0,
+    };
+    let kept_total: i64 = db_run!(conn, {
         let mut query = case_counts::table.into_boxed();
         match f.unit_ids.as_deref() {
             Some([one]) => query = query.filter(case_counts::unit_id.eq(one.clone())),
@@ -810,11 +898,19 @@ fn inbox_total(conn: &mut DbConn, f: &InboxFilter) -> AppResult<i64> {
         if let Some(category) = f.category {
             query = query.filter(case_counts::category.eq(category));
         }
+        if let Some(own) = &f.withheld_unit {
+            query = query.filter(
+                case_counts::withheld
+                    .eq(false)
+                    .or(case_counts::unit_id.ne(own.clone())),
+            );
+        }
         // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back.
         query
             .select(sql::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
             .first(conn)
-    })?)
+    })?;
+    Ok(kept_total - naming_reader)
 }
 
 /// Up to `limit` cases of a list after `after`, in the inbox's order: the cases with a clock
@@ -1037,6 +1133,20 @@ pub fn reception_agenda(
     let due = lists.pop().unwrap_or_default();
     let booked = lists.pop().unwrap_or_default();
     Ok((booked, due))
+}
+
+/// A photo of a case, for a reader who may see the case ([`role_on_case`]); otherwise "not
+/// found", as for the case itself.
+pub fn photo(
+    conn: &mut DbConn,
+    account: &Account,
+    case_id: &str,
+    photo_id: &str,
+    thumb: bool,
+) -> AppResult<(String, Vec<u8>)> {
+    let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
+    role_on_case(account, &case).ok_or_else(AppError::not_found)?;
+    super::reports::photo(conn, case_id, photo_id, thumb)
 }
 
 /// The case page. The first time the handling side opens a case, the citizen's timeline says

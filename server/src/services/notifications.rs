@@ -1,5 +1,6 @@
-//! What the platform tells staff, through the outbox ([`super::outbox`]): the heads of a unit
-//! hear of each denunciation it receives, in the transaction that stores the report, and the
+//! What the platform tells staff, through the outbox ([`super::outbox`]): the heads of the
+//! superior unit and the committees overseeing a unit hear of each denunciation it receives
+//! (never the unit's own heads), in the transaction that stores the report, and the
 //! day before each reception session they get its digest (citizens booked, cases due and
 //! overdue) from a background job. Messages to staff never say who reported: no name, no
 //! contact, no description (it may name the reporter); the tracking code, the unit, the kind,
@@ -54,14 +55,52 @@ pub fn unit_heads(conn: &mut DbConn, unit_id: &str) -> AppResult<Vec<Recipient>>
         .collect())
 }
 
-/// Who hears of a new denunciation: for now the heads of the unit that handles it. Routing to
-/// the committee overseeing the unit and around a conflict of interest (a report about the
-/// head) belongs here, and only here.
+/// Who hears of a new denunciation (always withheld from its own unit, `shared::routing`):
+/// the heads of the superior unit and the members of every committee overseeing the unit,
+/// never the unit's own heads.
 pub fn denunciation_alert_recipients(
     conn: &mut DbConn,
     unit_id: &str,
 ) -> AppResult<Vec<Recipient>> {
-    unit_heads(conn, unit_id)
+    let uid = unit_id.to_string();
+    let (parent, path): (Option<String>, String) = db_run!(conn, {
+        units::table
+            .filter(units::id.eq(&uid))
+            .select((units::parent_id, units::path))
+            .first(conn)
+    })?;
+    let mut recipients = match parent {
+        Some(parent) => unit_heads(conn, &parent)?,
+        None => Vec::new(),
+    };
+    // Committees are few: their members with a contact are read, and those whose subtree
+    // holds the unit kept.
+    let members: Vec<(String, String, Option<String>, Option<String>)> = db_run!(conn, {
+        accounts::table
+            .inner_join(units::table)
+            .filter(accounts::role.eq(Role::Committee.as_str()))
+            .filter(accounts::active.eq(true))
+            .filter(
+                accounts::phone_enc
+                    .is_not_null()
+                    .or(accounts::email_enc.is_not_null()),
+            )
+            .order(accounts::username.asc())
+            .select((
+                accounts::id,
+                units::path,
+                accounts::phone_enc,
+                accounts::email_enc,
+            ))
+            .load(conn)
+    })?;
+    recipients.extend(
+        members
+            .into_iter()
+            .filter(|(_, scope, _, _)| path.starts_with(scope.as_str()))
+            .flat_map(|(id, _, phone, email)| Recipient::of_contact(phone, email, Some(&id))),
+    );
+    Ok(recipients)
 }
 
 /// Tells whoever must know of a report just stored, in the transaction that stores it (after
@@ -269,6 +308,8 @@ fn agenda_counts(
         let unit_open = || {
             reports::table
                 .filter(reports::unit_id.eq(&uid))
+                // The unit's heads never hear of the cases withheld from them.
+                .filter(reports::withheld_from_unit.eq(false))
                 .filter(reports::status.eq_any(&open))
         };
         let booked: i64 = unit_open()

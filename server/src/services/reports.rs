@@ -4,10 +4,11 @@
 use crate::db::{in_transaction, new_id, new_random_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
-use crate::schema::{counters, report_events, report_photos, reports, staff, units};
+use crate::schema::{accounts, counters, report_events, report_photos, reports, staff, units};
 use diesel::prelude::*;
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use shared::model::Role;
 use shared::report::{
     NewReport, PublicEvent, ReportCategory, ReportKind, ReportReceipt, ReportView,
 };
@@ -136,6 +137,20 @@ fn resolve_place(conn: &mut DbConn, input: &NewReport) -> AppResult<(String, Opt
         }
     }
     Ok((unit_id, counter_id))
+}
+
+/// Whether the officer a report names is the person behind a head's account: the report is
+/// then about the unit's head (or a deputy) and withheld from the whole unit.
+fn names_a_head(conn: &mut DbConn, staff_id: &str) -> AppResult<bool> {
+    let sid = staff_id.to_string();
+    let heads: i64 = db_run!(conn, {
+        accounts::table
+            .filter(accounts::staff_id.eq(sid))
+            .filter(accounts::role.eq(Role::Head.as_str()))
+            .count()
+            .get_result(conn)
+    })?;
+    Ok(heads > 0)
 }
 
 /// How the rows of a report get their ids: [`new_random_id`] for an anonymous report.
@@ -343,6 +358,12 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
         }
         let (unit_id, counter_id) = resolve_place(conn, &p.input)?;
         let input = &p.input;
+        let about_head = input.about_head
+            || match &input.staff_id {
+                Some(sid) => names_a_head(conn, sid)?,
+                None => false,
+            };
+        let withheld = shared::routing::withheld_from_unit(input.kind, input.category, about_head);
         let ids: IdMaker = if input.reporter.is_none() {
             new_random_id
         } else {
@@ -367,6 +388,8 @@ pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> 
             reports::reporter_email_enc.eq(p.email_enc.clone()),
             reports::consent_at.eq(input.reporter.as_ref().map(|_| now)),
             reports::wants_meeting.eq(input.wants_meeting),
+            reports::about_head.eq(about_head),
+            reports::withheld_from_unit.eq(withheld),
             reports::status.eq("received"),
             reports::idempotency_key.eq(p.idempotency_hash.clone()),
             reports::request_hash.eq(Some(p.request_hash.clone())),

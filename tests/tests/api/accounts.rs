@@ -32,6 +32,7 @@ async fn an_administrator_creates_accounts_of_every_role_and_each_can_sign_in() 
                     unit_id: Some(unit.id.clone()),
                     phone: None,
                     email: None,
+                    staff_id: None,
                 },
             )
             .await;
@@ -90,7 +91,7 @@ async fn an_administrator_sees_and_manages_only_the_accounts_of_their_subtree() 
     let listed: Page<Account> =
         ok_json(app.get("/api/v1/accounts", w.province_admin.token()).await).await;
     assert!(!usernames(&listed).contains(&ADMIN_USERNAME));
-    assert_eq!(listed.total, 6);
+    assert_eq!(listed.total, 7);
     let national_id = app
         .all_accounts()
         .await
@@ -146,6 +147,7 @@ async fn a_scoped_administrator_cannot_give_rights_beyond_their_subtree() {
         unit_id: unit.map(|u| u.id.clone()),
         phone: None,
         email: None,
+        staff_id: None,
     };
     // A national administrator, or any account in another unit.
     for body in [
@@ -224,6 +226,7 @@ async fn heads_officers_and_committee_members_cannot_see_or_manage_accounts() {
                     unit_id: Some(w.commune_a.id.clone()),
                     phone: None,
                     email: None,
+                    staff_id: None,
                 },
             )
             .await,
@@ -289,6 +292,7 @@ async fn account_details_are_validated() {
         unit_id: unit.map(str::to_string),
         phone: None,
         email: None,
+        staff_id: None,
     };
     for (body, field, code) in [
         (

@@ -35,7 +35,8 @@ async fn report_at(
 ) -> (ReportReceipt, ReportView) {
     let mut report = json!({
         "kind": kind,
-        "category": "harassment",
+        // Not misconduct: a feedback or complaint stays with the unit's head (`routing`).
+        "category": "late_dossier",
         "counter_token": counter_token,
         "description": "Cán bộ hẹn lần thứ ba mà hồ sơ vẫn chưa được giải quyết, không nêu lý do.",
         "idempotency_key": key(),
@@ -107,10 +108,15 @@ async fn the_first_reading_shows_on_the_citizens_timeline_by_role_and_never_by_n
     let app = spawn_app().await;
     let w = app.world().await;
     let (receipt, view) = report(&app, &w, "denunciation", true).await;
+    // A denunciation is withheld from commune A: its head never sees it, the province's does.
+    assert!(inbox(&app, w.head_a.token(), "?status=all")
+        .await
+        .items
+        .is_empty());
     assert_eq!(view.deadline.as_ref().map(|d| d.stage), Some(Stage::Intake));
 
     // The head's inbox lists it, unread, with its intake clock.
-    let listed = inbox(&app, w.head_a.token(), "").await;
+    let listed = inbox(&app, w.head_province.token(), "").await;
     let line = listed
         .items
         .iter()
@@ -122,16 +128,22 @@ async fn the_first_reading_shows_on_the_citizens_timeline_by_role_and_never_by_n
 
     // Opening it records the first reading, once.
     let detail: CaseDetail = ok_json(
-        app.get(&format!("/api/v1/cases/{}", line.id), w.head_a.token())
-            .await,
+        app.get(
+            &format!("/api/v1/cases/{}", line.id),
+            w.head_province.token(),
+        )
+        .await,
     )
     .await;
     assert_eq!(detail.your_role, shared::workflow::Actor::Head);
     assert!(detail.allowed_actions.contains(&ActionKind::Accept));
     assert!(!detail.allowed_actions.contains(&ActionKind::Close));
     let _: CaseDetail = ok_json(
-        app.get(&format!("/api/v1/cases/{}", line.id), w.head_a.token())
-            .await,
+        app.get(
+            &format!("/api/v1/cases/{}", line.id),
+            w.head_province.token(),
+        )
+        .await,
     )
     .await;
     let _: CaseDetail = ok_json(
@@ -139,7 +151,7 @@ async fn the_first_reading_shows_on_the_citizens_timeline_by_role_and_never_by_n
             .await,
     )
     .await;
-    assert!(!inbox(&app, w.head_a.token(), "").await.items[0].unread);
+    assert!(!inbox(&app, w.head_province.token(), "").await.items[0].unread);
 
     // The citizen sees that the head read it; nobody's name is in what the citizen gets.
     let after = track(&app, &receipt).await;
@@ -152,9 +164,9 @@ async fn the_first_reading_shows_on_the_citizens_timeline_by_role_and_never_by_n
     assert_eq!(opened[0].by_role.as_deref(), Some("head"));
     let all = serde_json::to_string(&after).unwrap();
     for name in [
-        &w.head_a.account.full_name,
+        &w.head_province.account.full_name,
         &w.committee.account.full_name,
-        &w.head_a.username,
+        &w.head_province.username,
     ] {
         assert!(!all.contains(name.as_str()), "{name} leaked to the citizen");
     }
@@ -169,7 +181,10 @@ async fn the_first_reading_shows_on_the_citizens_timeline_by_role_and_never_by_n
     )
     .await;
     assert_eq!(withdrawn.status, "withdrawn");
-    assert!(inbox(&app, w.head_a.token(), "").await.items.is_empty());
+    assert!(inbox(&app, w.head_province.token(), "")
+        .await
+        .items
+        .is_empty());
 }
 
 #[tokio::test]
@@ -494,12 +509,20 @@ async fn the_tracking_page_buttons_work_without_javascript() {
 async fn the_inbox_sorts_by_due_date_filters_and_pages_in_the_database() {
     let app = spawn_app().await;
     let w = app.world().await;
-    let head = w.head_a.token();
+    // The province's head: the commune's feedback and the denunciation withheld from the
+    // commune both reach them.
+    let head = w.head_province.token();
     // A feedback (10 working days to reply) and a signed denunciation (7 to decide on
     // intake; an anonymous one is not a denunciation under the law and has no such clock).
     let (_, feedback) = report(&app, &w, "feedback", true).await;
     let (_, denunciation) = report(&app, &w, "denunciation", false).await;
     let listed = inbox(&app, head, "").await;
+    let commune_head = inbox(&app, w.head_a.token(), "?status=all").await;
+    assert_eq!(
+        commune_head.total, 1,
+        "the commune's head sees only the feedback"
+    );
+    assert_eq!(commune_head.items[0].tracking_code, feedback.tracking_code);
     let codes: Vec<_> = listed
         .items
         .iter()
@@ -619,8 +642,14 @@ async fn the_inbox_totals_and_cursor_pages_follow_every_change_of_a_case() {
     ok_json::<CaseDetail>(act(&app, head, &accepted, json!({"action": "accept"})).await).await;
 
     // Totals: kept per unit, status, kind and category by the database, after each change.
-    assert_eq!(inbox(&app, head, "").await.total, 4);
-    assert_eq!(inbox(&app, head, "?status=all").await.total, 5);
+    // The denunciation is withheld from the commune (`routing`): its head's totals leave it out,
+    // the province head's hold it.
+    assert_eq!(inbox(&app, head, "").await.total, 3);
+    assert_eq!(inbox(&app, head, "?status=all").await.total, 4);
+    assert_eq!(inbox(&app, head, "?kind=denunciation").await.total, 0);
+    let above = w.head_province.token();
+    assert_eq!(inbox(&app, above, "?status=all").await.total, 5);
+    assert_eq!(inbox(&app, above, "?kind=denunciation").await.total, 1);
     assert_eq!(inbox(&app, head, "?status=declined").await.total, 1);
     assert_eq!(
         inbox(&app, head, "?status=accepted&kind=complaint")
@@ -632,7 +661,8 @@ async fn the_inbox_totals_and_cursor_pages_follow_every_change_of_a_case() {
     assert_eq!(inbox(&app, head, "?category=rude").await.total, 0);
     // A counter filter is counted over its index: the same answer.
     let by_counter = format!("?status=all&counter_id={}", w.counter_a.id);
-    assert_eq!(inbox(&app, head, &by_counter).await.total, 5);
+    assert_eq!(inbox(&app, head, &by_counter).await.total, 4);
+    assert_eq!(inbox(&app, above, &by_counter).await.total, 5);
     // An officer sees only what is assigned to them: nothing yet, then the accepted case.
     let officer = w.officer_a.token();
     assert_eq!(inbox(&app, officer, "?status=all").await.total, 0);
@@ -647,19 +677,21 @@ async fn the_inbox_totals_and_cursor_pages_follow_every_change_of_a_case() {
     let one_by_one = walk(&app, head, "status=all", 1).await;
     let whole = inbox(&app, head, "?status=all&per_page=50").await.items;
     assert_eq!(one_by_one, whole);
-    assert_eq!(whole.len(), 5);
+    assert_eq!(whole.len(), 4);
+    assert!(!whole.iter().any(|c| c.tracking_code == codes[1]));
     assert_eq!(
         whole.last().unwrap().tracking_code,
         codes[2],
         "no clock: last"
     );
-    assert!(whole[..4].iter().all(|c| c.deadline.is_some()));
-    let dues: Vec<_> = whole[..4]
+    assert!(whole[..3].iter().all(|c| c.deadline.is_some()));
+    let dues: Vec<_> = whole[..3]
         .iter()
         .map(|c| c.deadline.clone().unwrap().due)
         .collect();
     assert!(dues.windows(2).all(|d| d[0] <= d[1]), "{dues:?}");
-    assert_eq!(walk(&app, head, "", 3).await.len(), 4);
+    assert_eq!(walk(&app, head, "", 3).await.len(), 3);
+    assert_eq!(walk(&app, above, "status=all", 2).await.len(), 5);
     assert_eq!(walk(&app, head, "status=declined", 2).await.len(), 1);
 
     // The committee's scope spans both communes: each unit's walk is merged into one order.

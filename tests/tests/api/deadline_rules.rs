@@ -86,11 +86,13 @@ async fn case(app: &TestApp, token: &str, id: &str) -> CaseDetail {
 /// Sends a report and has the head accept it: its id and the day it was accepted.
 async fn accepted_case(app: &TestApp, w: &World, kind: &str) -> (ReportReceipt, String, Date) {
     let receipt = report(app, w, kind).await;
-    let id = inbox_line(app, w.head_a.token(), &receipt.tracking_code)
-        .await
-        .id;
-    let detail: CaseDetail =
-        ok_json(act(app, w.head_a.token(), &id, json!({"action": "accept"})).await).await;
+    // A denunciation is withheld from the commune: the province's head handles it.
+    let head = match kind {
+        "denunciation" => w.head_province.token(),
+        _ => w.head_a.token(),
+    };
+    let id = inbox_line(app, head, &receipt.tracking_code).await.id;
+    let detail: CaseDetail = ok_json(act(app, head, &id, json!({"action": "accept"})).await).await;
     let accepted = detail
         .timeline
         .iter()
@@ -394,7 +396,7 @@ async fn a_complex_complaint_and_a_remote_unit_get_the_longer_periods_across_tet
     let refused = assert_api_error(
         act(
             &app,
-            head,
+            w.head_province.token(),
             &denunciation,
             json!({"action": "declare_complex", "reason": reason}),
         )

@@ -26,6 +26,7 @@ async fn no_password_token_or_personal_field_reaches_the_logs() {
                 unit_id: Some(w.province.id.clone()),
                 phone: None,
                 email: None,
+                staff_id: None,
             },
         )
         .await,

@@ -18,5 +18,6 @@ mod rating_review;
 mod ratings;
 mod reception;
 mod reports;
+mod routing;
 mod staff;
 mod units;

@@ -211,25 +211,34 @@ async fn a_staff_contact_is_checked_shown_to_administrators_and_sealed_at_rest()
 }
 
 #[tokio::test]
-async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_reporter() {
+async fn a_new_denunciation_reaches_the_superior_head_and_the_committee_never_the_units_own() {
     let gateway = TestGateway::start(Vec::new(), None).await;
     let app = spawn_app_with(|c| fast_gateway(c, Some(&gateway.url))).await;
     let w = app.world().await;
-    let head = &w.head_a.account;
+    // The commune's superior: the province's head, and the committee overseeing the province.
+    let head = &w.head_province.account;
     set_contact(
         &app,
         &head.id,
-        json!({"phone": "0912 345 678", "email": "chutich@giavien.gov.vn"}),
+        json!({"phone": "0912 345 678", "email": "chutich@ninhbinh.gov.vn"}),
     )
     .await;
-    // People with a contact who must not hear of it: the head of another unit, a former head
-    // of this one (disabled), a counter officer of this one.
+    set_contact(
+        &app,
+        &w.committee.account.id,
+        json!({"phone": "0944444444"}),
+    )
+    .await;
+    // People with a contact who must not hear of it: the commune's own head (the report may be
+    // about them), the head of another unit, a former head of the province (disabled), a
+    // counter officer of the commune.
+    set_contact(&app, &w.head_a.account.id, json!({"phone": "0955555555"})).await;
     let head_b = app
         .account("chutich.hoalu", Role::Head, Some(&w.commune_b))
         .await;
     set_contact(&app, &head_b.id, json!({"phone": "0911111111"})).await;
     let former = app
-        .account("nguyen.chutich", Role::Head, Some(&w.commune_a))
+        .account("nguyen.chutich", Role::Head, Some(&w.province))
         .await;
     set_contact(
         &app,
@@ -275,9 +284,13 @@ async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_re
     .await;
 
     // Queued with each denunciation, in its transaction: to the phone and the e-mail address of
-    // the head of the unit, and to nobody else; nothing for the feedback.
-    let cases: CasePage =
-        ok_json(app.get("/api/v1/cases?status=all", w.head_a.token()).await).await;
+    // the province's head and the committee member's phone, and to nobody else; nothing for
+    // the feedback.
+    let cases: CasePage = ok_json(
+        app.get("/api/v1/cases?status=all", w.head_province.token())
+            .await,
+    )
+    .await;
     let id_of = |code: &str| {
         cases
             .items
@@ -287,10 +300,11 @@ async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_re
             .unwrap()
     };
     let alerts = queued(&app, MessageKind::DenunciationAlert).await;
-    assert_eq!(alerts.len(), 4, "{alerts:?}");
+    assert_eq!(alerts.len(), 6, "{alerts:?}");
+    let committee = w.committee.account.id.as_str();
     assert!(alerts
         .iter()
-        .all(|m| m.account_id.as_deref() == Some(head.id.as_str())));
+        .all(|m| [head.id.as_str(), committee].contains(&m.account_id.as_deref().unwrap())));
     for receipt in [&named, &anonymous] {
         let id = id_of(&receipt.tracking_code);
         let mut channels: Vec<_> = alerts
@@ -299,7 +313,7 @@ async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_re
             .map(|m| m.channel.as_str())
             .collect();
         channels.sort();
-        assert_eq!(channels, ["email", "sms"]);
+        assert_eq!(channels, ["email", "sms", "sms"]);
     }
     let feedback_id = id_of(&feedback.tracking_code);
     assert!(!alerts
@@ -308,16 +322,16 @@ async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_re
     assert!(queued(&app, MessageKind::StatusChange).await.is_empty());
 
     // Delivered, each once, with what the head needs and nothing about the reporter.
-    let got = gateway.wait_for(4, Duration::from_secs(20)).await;
-    assert_eq!(got.len(), 4, "delivered: {got:?}");
+    let got = gateway.wait_for(6, Duration::from_secs(20)).await;
+    assert_eq!(got.len(), 6, "delivered: {got:?}");
     let mut ids: Vec<_> = got.iter().map(|m| m["id"].as_str().unwrap()).collect();
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), 4, "each message once");
+    assert_eq!(ids.len(), 6, "each message once");
     let mut tos: Vec<_> = got.iter().map(|m| m["to"].as_str().unwrap()).collect();
     tos.sort();
     tos.dedup();
-    assert_eq!(tos, ["0912345678", "chutich@giavien.gov.vn"]);
+    assert_eq!(tos, ["0912345678", "0944444444", "chutich@ninhbinh.gov.vn"]);
     for (receipt, category) in [
         (&named, "Đòi tiền, quà"),
         (&anonymous, "Nhũng nhiễu, gây phiền hà"),
@@ -327,7 +341,7 @@ async fn a_new_denunciation_reaches_the_heads_of_its_unit_and_never_names_the_re
             .map(|m| m["text"].as_str().unwrap())
             .filter(|t| t.contains(&receipt.tracking_code))
             .collect();
-        assert_eq!(texts.len(), 2, "{got:?}");
+        assert_eq!(texts.len(), 3, "{got:?}");
         for text in texts {
             assert!(text.contains("tố cáo") && text.contains(category), "{text}");
             assert!(text.contains(&w.commune_a.name), "{text}");
@@ -367,7 +381,12 @@ async fn an_alert_waits_out_a_failing_gateway_and_is_delivered() {
     .await;
     let app = spawn_app_with(|c| fast_gateway(c, Some(&gateway.url))).await;
     let w = app.world().await;
-    set_contact(&app, &w.head_a.account.id, json!({"phone": "0912345678"})).await;
+    set_contact(
+        &app,
+        &w.head_province.account.id,
+        json!({"phone": "0912345678"}),
+    )
+    .await;
     let receipt = submit(
         &app,
         json!({

@@ -178,14 +178,15 @@ async fn a_gateway_that_looks_down_is_probed_with_one_message() {
     let w = app.world().await;
     let _: shared::model::Account = ok_json(
         app.patch_json(
-            &format!("/api/v1/accounts/{}", w.head_a.account.id),
+            &format!("/api/v1/accounts/{}", w.head_province.account.id),
             &app.admin_token,
             &json!({"phone": "0912345678"}),
         )
         .await,
     )
     .await;
-    // Each denunciation queues one message to the head's phone.
+    // Each denunciation queues one message to the phone of the province's head (the
+    // commune's superior).
     let denounce = |n: usize| {
         let form = reqwest::multipart::Form::new().text(
             "report",

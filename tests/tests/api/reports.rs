@@ -7,18 +7,9 @@ use serde_json::{json, Value};
 use server::schema::{report_events, report_photos, reports};
 use shared::report::{ReportReceipt, ReportView};
 use shared::ErrorCode;
-use tests::{assert_api_error, captured_logs, ok_json, spawn_app, spawn_app_with, TestApp};
-
-/// A real camera photo from the shared test data (with GPS tags in its EXIF block).
-fn camera_photo(name: &str) -> Vec<u8> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/photos");
-    std::fs::read(dir.join(name)).unwrap_or_else(|e| {
-        panic!(
-            "the test photos must be in {} (the shared/ folder beside the repository): {e}",
-            dir.display()
-        )
-    })
-}
+use tests::{
+    assert_api_error, camera_photo, captured_logs, ok_json, spawn_app, spawn_app_with, TestApp,
+};
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)

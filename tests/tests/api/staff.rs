@@ -556,7 +556,7 @@ async fn staff_are_found_by_any_case_of_a_vietnamese_name() {
     assert_eq!(ward.items, std::slice::from_ref(&w.commune_b));
     let accounts: Page<Account> = ok_json(
         app.get(
-            "/api/v1/accounts?q=NGƯỜI%20DÙNG%20CHUTICH",
+            "/api/v1/accounts?q=NGƯỜI%20DÙNG%20CHUTICH.GIAVIEN",
             &app.admin_token,
         )
         .await,
