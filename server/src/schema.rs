@@ -301,6 +301,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Append-only, hash-chained (services::audit); the database refuses UPDATE and DELETE.
+    audit_log (id) {
+        id -> BigInt,
+        at -> BigInt,
+        actor_account_id -> Nullable<Text>,
+        actor_role -> Text,
+        actor_username -> Text,
+        action -> Text,
+        object_kind -> Text,
+        object_id -> Text,
+        unit_path -> Nullable<Text>,
+        from_address -> Nullable<Text>,
+        detail -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(reception_sessions -> units (unit_id));
 diesel::joinable!(reception_entries -> reception_sessions (session_id));
 diesel::joinable!(case_apologies -> reports (report_id));
@@ -333,4 +352,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reception_entries,
     deadline_settings,
     reception_digests,
+    audit_log,
 );

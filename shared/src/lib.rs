@@ -7,6 +7,7 @@
 #[macro_use]
 mod labels;
 
+pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod citizen;

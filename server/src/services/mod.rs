@@ -2,6 +2,7 @@
 //! both call these, so a rule is enforced once whichever door a request came through.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
