@@ -12,7 +12,15 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct PageAuth {
     pub session: Option<String>,
+    /// The client's network address as the server reads it (its proxy setting applied), for
+    /// the audit log of what staff do.
+    pub address: Option<String>,
 }
+
+/// The client's network address, which the server puts in every request's extensions for the
+/// server functions to copy into [`PageAuth`].
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
 
 type R<T> = Result<T, ApiError>;
 
@@ -90,6 +98,12 @@ pub trait Backend: Send + Sync {
         auth: &PageAuth,
         input: shared::calendar::DeadlineRules,
     ) -> R<shared::calendar::DeadlineRules>;
+    /// The audit log (inspection committee only).
+    async fn audit(
+        &self,
+        auth: &PageAuth,
+        q: shared::audit::AuditQuery,
+    ) -> R<shared::audit::AuditPage>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
 }

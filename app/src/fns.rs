@@ -19,9 +19,17 @@ mod ssr {
     pub fn backend() -> Result<(SharedBackend, PageAuth), FnError> {
         let backend = use_context::<SharedBackend>()
             .ok_or_else(|| FnError(ApiError::new(shared::ErrorCode::Internal)))?;
-        let session = use_context::<leptos_actix::Request>()
+        let req = use_context::<leptos_actix::Request>();
+        let session = req
+            .as_ref()
             .and_then(|req| req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()));
-        Ok((backend, PageAuth { session }))
+        let address = req.as_ref().and_then(|req| {
+            use actix_web::HttpMessage;
+            req.extensions()
+                .get::<crate::backend::ClientAddress>()
+                .map(|a| a.0.clone())
+        });
+        Ok((backend, PageAuth { session, address }))
     }
 
     fn plain_form_referer() -> Option<String> {
@@ -476,6 +484,12 @@ pub async fn counter_page(token: String) -> Result<CounterPageData, FnError> {
 pub async fn list_cases(q: shared::case::CaseQuery) -> Result<shared::case::CasePage, FnError> {
     let (b, auth) = ssr::backend()?;
     b.cases(&auth, q).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "audit", input = Json)]
+pub async fn list_audit(q: shared::audit::AuditQuery) -> Result<shared::audit::AuditPage, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.audit(&auth, q).await.map_err(FnError)
 }
 
 #[server(prefix = "/fn", endpoint = "case")]

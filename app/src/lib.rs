@@ -127,6 +127,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("reception/:id") view=reception::ReceptionSessionPage />
                     <Route path=path!("cases/:id") view=cases::CasePage />
                     <Route path=path!("import") view=import::ImportPage />
+                    <Route path=path!("audit") view=audit::AuditLogPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -121,6 +121,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::get().to(get_case_photo),
             )
             .route("/cases/{id}/actions", web::post().to(act_on_case))
+            .route("/audit", web::get().to(list_audit))
             .route("/import/units", web::post().to(import_units))
             .route("/import/staff", web::post().to(import_staff))
             .default_service(web::to(|| async {
@@ -146,13 +147,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_cases, get_case, get_case_photo, act_on_case, get_calendar_year, put_calendar_year,
         open_reception, get_reception, record_reception_entry, reception_log_xlsx,
         get_deadline_rules, put_deadline_rules,
-        import_units, import_staff,
+        import_units, import_staff, list_audit,
         crate::startup::healthz, crate::startup::readyz,
     ),
     components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health,
         FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome,
         CaseSummary, CasePage, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, shared::reception::ReceptionSession, shared::reception::ReceptionEntry, shared::reception::NewReceptionEntry, OpenReception, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
-        shared::calendar::Stage, shared::calendar::DeadlineState)),
+        shared::calendar::Stage, shared::calendar::DeadlineState,
+        shared::audit::AuditEntry, shared::audit::AuditPage)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Đăng nhập / Sign-in"),
@@ -166,6 +168,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "deadlines", description = "Thời hạn giải quyết theo luật / Deadline settings within the law"),
         (name = "rating-review", description = "Xem xét đánh giá bị gắn cờ / Review of flagged ratings"),
         (name = "import", description = "Nhập CSV / CSV import"),
+        (name = "audit", description = "Nhật ký kiểm toán / Audit log"),
         (name = "health", description = "Giám sát / Health"),
     )
 )]
@@ -209,16 +212,14 @@ async fn login(
     body: JsonBody<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let input = shared::validate::login(&body)?;
-    if !state.login_limits.check(
-        &input.username,
-        &client_address(&req, state.config.trust_proxy),
-    ) {
+    let from = client_address(&req, state.config.trust_proxy);
+    if !state.login_limits.check(&input.username, &from) {
         return Err(rate_limited());
     }
     let st = state.get_ref().clone();
     let res = state
         .db
-        .run(move |c| auth_svc::api_login(&st, c, &input))
+        .run(move |c| auth_svc::api_login(&st, c, &input, &from))
         .await?;
     Ok(web::Json(res))
 }
@@ -460,7 +461,7 @@ pub async fn create_account_for(
     let key = state.data_key.clone();
     state
         .db
-        .run(move |c| accounts::insert(c, &input, &hash, &key))
+        .run(move |c| accounts::create(c, &actor, &input, &hash, &key))
         .await
 }
 
@@ -699,7 +700,9 @@ async fn reception_log_xlsx(
         .db
         .run(move |c| {
             let s = crate::services::reception::session(c, &actor, &key.data_key, &id)?;
-            Ok((s.date.clone(), crate::services::reception::log_xlsx(&s)?))
+            let bytes = crate::services::reception::log_xlsx(&s)?;
+            crate::services::reception::record_export(c, &actor, &s)?;
+            Ok((s.date.clone(), bytes))
         })
         .await?;
     Ok(HttpResponse::Ok()
@@ -860,4 +863,20 @@ async fn import_staff(
 ) -> AppResult<Json<ImportReport>> {
     let body = read_body(payload, CSV_LIMIT).await?;
     with_db!(state, actor, |c| import::import_staff(c, &actor, &body))
+}
+
+/// The tamper-evident audit log, newest first, for members of the inspection committee (the
+/// units they oversee, and what holds everywhere); every other role is refused (403). Pages are
+/// cursors: pass the answer's `next` as `after`.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(shared::audit::AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = shared::audit::AuditPage), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+async fn list_audit(
+    state: State,
+    actor: Actor,
+    q: web::Query<shared::audit::AuditQuery>,
+) -> AppResult<Json<shared::audit::AuditPage>> {
+    let q = q.into_inner();
+    with_db!(state, actor, |c| crate::services::audit::list(
+        c, &actor, &q
+    ))
 }

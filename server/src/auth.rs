@@ -122,6 +122,9 @@ pub struct Actor {
     /// The staff record of the person behind the account, if linked: reports naming them are
     /// never shown to them.
     pub staff_id: Option<String>,
+    /// The network address the request came from (see [`client_address`]), for the audit log;
+    /// `None` when the account acts other than through a request (the command line).
+    pub from: Option<String>,
 }
 
 impl Actor {
@@ -248,6 +251,7 @@ pub fn load_actor(conn: &mut DbConn, cred: &Credential, web_idle_ttl_ms: i64) ->
         scope_path: row.scope_path.unwrap_or_default(),
         session_id: row.session_id,
         staff_id: row.staff_id,
+        from: None,
     })
 }
 
@@ -277,10 +281,11 @@ pub async fn authenticate(req: &HttpRequest, state: &AppState) -> AppResult<Opti
         return Ok(None);
     };
     let idle = state.config.web_idle_ttl_secs * 1000;
-    let actor = state
+    let mut actor = state
         .db
         .run(move |conn| load_actor(conn, &cred, idle))
         .await?;
+    actor.from = Some(client_address(req, state.config.trust_proxy));
     Ok(Some(actor))
 }
 
@@ -364,7 +369,8 @@ pub fn revoke_all_sessions(conn: &mut DbConn, account_id: &str) -> AppResult<()>
     Ok(())
 }
 
-/// The address a request came from, for per-address rate limits (never stored).
+/// The address a request came from, for per-address rate limits, and for the audit log of what
+/// staff do (a citizen's address is never stored).
 ///
 /// Behind a trusted proxy it is the rightmost `X-Forwarded-For` entry: the address the proxy
 /// itself saw and appended. Entries to its left come from the client, who can write anything

@@ -1,4 +1,4 @@
-//! `minhbach serve | migrate | admin create`.
+//! `minhbach serve | migrate | admin create | audit verify`.
 
 use crate::config::Config;
 use crate::db::Db;
@@ -44,6 +44,39 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the audit log: every entry's hash, every link to the entry
+    /// before, and that no entry is missing. Prints "OK: N entries", or names the first broken
+    /// entry and exits with status 1.
+    Verify {
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://data/minhbach.db"
+        )]
+        database_url: String,
+        /// Entries read per query (memory stays the same whatever the log's length).
+        #[arg(long, default_value_t = 10_000)]
+        batch: i64,
+    },
+    /// Appends COUNT made-up, correctly chained entries (for the verify benchmark only).
+    #[command(hide = true)]
+    Fill {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        count: u64,
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -78,6 +111,26 @@ pub fn main() -> ExitCode {
                     database_url,
                 },
         } => create_admin(&database_url, &username, &full_name),
+        Command::Audit {
+            command:
+                AuditCommand::Verify {
+                    database_url,
+                    batch,
+                },
+        } => match verify_audit(&database_url, batch) {
+            Ok(true) => Ok(()),
+            // The break is printed already; status 1 says so to scripts.
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
+        Command::Audit {
+            command:
+                AuditCommand::Fill {
+                    database_url,
+                    count,
+                    batch,
+                },
+        } => fill_audit(&database_url, count, batch),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -116,6 +169,43 @@ fn migrate(url: &str) -> anyhow::Result<()> {
     let db = Db::connect(url, 1)?;
     let n = db.migrate()?;
     println!("{n} migration(s) applied");
+    Ok(())
+}
+
+/// Whether the chain holds; prints the outcome in Vietnamese, then English.
+fn verify_audit(url: &str, batch: i64) -> anyhow::Result<bool> {
+    let db = Db::connect(url, 1)?;
+    let mut conn = db.get()?;
+    let started = std::time::Instant::now();
+    let v = crate::services::audit::verify(&mut conn, batch.max(1))
+        .map_err(|e| anyhow::anyhow!("{} / {}", e.0.message.vi, e.0.message.en))?;
+    let secs = started.elapsed().as_secs_f64();
+    match v.first_break {
+        None => {
+            println!(
+                "OK: {} mục, chuỗi băm nguyên vẹn (mã băm cuối {}) / OK: {} entries, the hash chain is intact (last hash {}) [{secs:.1} s]",
+                v.entries, v.last_hash, v.entries, v.last_hash
+            );
+            Ok(true)
+        }
+        Some(b) => {
+            println!("{}", b.describe());
+            println!(
+                "{} mục đầu tiên nguyên vẹn. / The first {} entries are intact.",
+                v.entries, v.entries
+            );
+            Ok(false)
+        }
+    }
+}
+
+fn fill_audit(url: &str, count: u64, batch: usize) -> anyhow::Result<()> {
+    let db = Db::connect(url, 1)?;
+    db.migrate()?;
+    let mut conn = db.get()?;
+    crate::services::audit::fill(&mut conn, count, batch.max(1))
+        .map_err(|e| anyhow::anyhow!("{}", e.0.message.en))?;
+    println!("{count} mục đã thêm / entries appended");
     Ok(())
 }
 
@@ -158,8 +248,26 @@ fn create_admin(url: &str, username: &str, full_name: &str) -> anyhow::Result<()
     // (from the settings or the database) is not needed.
     let no_contact =
         crate::crypto::DataKey::from_base64(&crate::crypto::DataKey::generate_base64())?;
-    let account = crate::services::accounts::insert(&mut conn, &input, &hash, &no_contact)
-        .map_err(|e| anyhow::anyhow!("{}", e.0.message.vi))?;
+    // Recorded like an administrator's creation of an account, by the command line (no
+    // account, no address).
+    let account = crate::db::in_transaction(&mut conn, |conn| {
+        let account = crate::services::accounts::insert(conn, &input, &hash, &no_contact)?;
+        let mut entry = crate::services::audit::Entry::anonymous(
+            "system",
+            shared::audit::action::ACCOUNT_CREATE,
+            "account",
+            &account.id,
+        )
+        .with_detail(serde_json::json!({
+            "username": account.username,
+            "role": account.role.as_str(),
+            "unit_id": account.unit_id,
+        }));
+        entry.actor_username = "minhbach admin create".into();
+        crate::services::audit::append(conn, entry)?;
+        Ok(account)
+    })
+    .map_err(|e| anyhow::anyhow!("{}", e.0.message.vi))?;
     println!(
         "Đã tạo quản trị viên \"{}\" (created administrator).",
         account.username

@@ -189,12 +189,13 @@ pub fn load(db: &Db, key: &crate::crypto::DataKey) -> anyhow::Result<bool> {
 fn national_actor() -> crate::auth::Actor {
     crate::auth::Actor {
         account_id: String::new(),
-        username: String::new(),
+        username: "demo".into(),
         full_name: String::new(),
         role: Role::Admin,
         unit_id: None,
         scope_path: String::new(),
         session_id: String::new(),
         staff_id: None,
+        from: None,
     }
 }

@@ -183,7 +183,7 @@ async fn web_login(
     let st = state.get_ref().clone();
     match state
         .db
-        .run(move |c| auth_svc::web_login(&st, c, &input))
+        .run(move |c| auth_svc::web_login(&st, c, &input, &address))
         .await
     {
         Ok((_, token)) => {
@@ -349,11 +349,14 @@ impl PagesBackend {
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let idle = self.0.config.web_idle_ttl_secs * 1000;
         let cred = crate::auth::Credential::WebSession(token);
-        self.0
+        let mut actor = self
+            .0
             .db
             .run(move |c| crate::auth::load_actor(c, &cred, idle))
             .await
-            .map_err(|e| e.0)
+            .map_err(|e| e.0)?;
+        actor.from = auth.address.clone();
+        Ok(actor)
     }
 
     async fn run<T, F>(&self, auth: &PageAuth, f: F) -> Result<T, ApiError>
@@ -535,6 +538,14 @@ impl Backend for PagesBackend {
         crate::api::save_calendar(&self.0, actor, input)
             .await
             .map_err(|e| e.0)
+    }
+    async fn audit(
+        &self,
+        auth: &PageAuth,
+        q: shared::audit::AuditQuery,
+    ) -> Result<shared::audit::AuditPage, ApiError> {
+        self.run(auth, move |c, a| crate::services::audit::list(c, a, &q))
+            .await
     }
     async fn cases(
         &self,

@@ -11,7 +11,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Next};
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use diesel::prelude::*;
 use shared::model::Health;
 use shared::ErrorCode;
@@ -192,6 +192,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         let app = App::new()
             .app_data(data)
             .wrap(from_fn(csrf_guard))
+            .wrap(from_fn(client_address_for_pages))
             .wrap(from_fn(no_store_citizen_pages))
             .wrap(Compress::default())
             .wrap(security_headers())
@@ -248,6 +249,22 @@ async fn no_store_citizen_pages(
         );
     }
     Ok(res)
+}
+
+/// Puts the client's address (as `auth::client_address` reads it, the proxy setting applied)
+/// into the request's extensions, where the pages' server functions find it for the audit log:
+/// the app cannot call the server's code, nor read its settings.
+async fn client_address_for_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let trust_proxy = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.config.trust_proxy);
+    let address = crate::auth::client_address(req.request(), trust_proxy);
+    req.extensions_mut()
+        .insert(app::backend::ClientAddress(address));
+    next.call(req).await
 }
 
 /// Refuses a state-changing request that a browser sent from another site. Requests with a

@@ -1,14 +1,15 @@
 //! Accounts and roles. Any change to who an account is (role, unit, password, status) bumps its
 //! `auth_version` and ends its sessions, so the change holds at once.
 
-use super::{like_pattern, lower, offset, page_of, subtree_range, units};
+use super::{audit, like_pattern, lower, offset, page_of, subtree_range, units};
 use crate::auth::{revoke_all_sessions, Actor};
 use crate::crypto::DataKey;
-use crate::db::{new_id, now_ms, DbConn};
+use crate::db::{in_transaction, new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::{accounts, units as units_t};
 use diesel::prelude::*;
+use shared::audit::action as audit_action;
 use shared::model::{Account, AccountPatch, ListQuery, NewAccount, Page, Role};
 use shared::{ApiError, ErrorCode, FieldCode};
 
@@ -242,6 +243,33 @@ pub fn insert(
     Ok(row.into_api(key))
 }
 
+/// Creates an account for an administrator and records it in the audit log, together.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &NewAccount,
+    password_hash: &str,
+    key: &DataKey,
+) -> AppResult<Account> {
+    let unit = audit::unit_path(conn, input.unit_id.as_deref())?;
+    in_transaction(conn, |conn| {
+        let account = insert(conn, input, password_hash, key)?;
+        audit::append(conn, creation_entry(actor, &account, unit))?;
+        Ok(account)
+    })
+}
+
+/// The audit entry of a new account: its role and unit (never its contact).
+pub fn creation_entry(actor: &Actor, account: &Account, unit: Option<String>) -> audit::Entry {
+    audit::Entry::by(actor, audit_action::ACCOUNT_CREATE, "account", &account.id)
+        .in_unit(unit)
+        .with_detail(serde_json::json!({
+            "username": account.username,
+            "role": account.role.as_str(),
+            "unit_id": account.unit_id,
+        }))
+}
+
 /// Validates and authorises a new account; returns the cleaned input to hash and insert.
 pub fn prepare_create(
     conn: &mut DbConn,
@@ -366,6 +394,46 @@ pub fn apply_update(
     } else {
         current.auth_version
     };
+    // What changed, for the audit log: roles, units and status in full, the rest as "changed"
+    // (a name, a password or a contact is not for the log to keep).
+    let new_unit = patch.unit_id.clone().or(current.unit_id.clone());
+    let unit = audit::unit_path(conn, new_unit.as_deref())?;
+    let changed = |b: bool| if b { Some(true) } else { None };
+    let entry = audit::Entry::by(actor, audit_action::ACCOUNT_UPDATE, "account", &aid)
+        .in_unit(unit)
+        .with_detail(serde_json::json!({
+            "username": current.username,
+            "role": patch.role.filter(|r| r.as_str() != current.role)
+                .map(|r| [current.role.as_str(), r.as_str()]),
+            "unit_id": patch.unit_id.as_ref().filter(|u| Some(*u) != current.unit_id.as_ref())
+                .map(|u| [current.unit_id.clone(), Some(u.clone())]),
+            "active": patch.active.filter(|a| *a != current.active)
+                .map(|a| [current.active, a]),
+            "password": changed(new_hash.is_some()),
+            "full_name": changed(patch.full_name.is_some()),
+            "contact": changed(patch.phone.is_some() || patch.email.is_some()),
+        }));
+    in_transaction(conn, |conn| {
+        update_row(conn, &aid, patch, new_hash, key, version, now)?;
+        if identity_changed {
+            revoke_all_sessions(conn, &aid)?;
+        }
+        audit::append(conn, entry)?;
+        Ok(())
+    })?;
+    Ok(visible(conn, actor, &aid)?.into_api(key))
+}
+
+fn update_row(
+    conn: &mut DbConn,
+    aid: &str,
+    patch: &AccountPatch,
+    new_hash: Option<String>,
+    key: &DataKey,
+    version: i32,
+    now: i64,
+) -> AppResult<()> {
+    let aid = aid.to_string();
     db_run!(conn, {
         diesel::update(accounts::table.find(&aid))
             .set((
@@ -390,8 +458,5 @@ pub fn apply_update(
             ))
             .execute(conn)
     })?;
-    if identity_changed {
-        revoke_all_sessions(conn, &aid)?;
-    }
-    Ok(visible(conn, actor, &aid)?.into_api(key))
+    Ok(())
 }

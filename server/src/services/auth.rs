@@ -1,15 +1,17 @@
 //! Signing in and out, and refreshing tokens.
 
 use super::accounts::{self, AccountRow};
+use super::audit;
 use crate::auth::{
     create_session, dummy_hash, revoke_session, token_hash, verify_password, Actor, Claims, ISSUER,
 };
-use crate::db::{now_ms, DbConn};
+use crate::db::{in_transaction, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::sessions;
 use crate::state::AppState;
 use diesel::prelude::*;
+use shared::audit::action as audit_action;
 use shared::model::{LoginRequest, Me, Role, TokenResponse};
 use shared::ErrorCode;
 
@@ -43,19 +45,81 @@ pub fn access_token(state: &AppState, account: &AccountRow, session_id: &str) ->
     })
 }
 
+/// Checks the password and records the attempt in the audit log: a failure in a transaction of
+/// its own (the request fails, the entry stays), a success together with the session it opens
+/// (`start`), so that no session exists without its entry.
+fn sign_in<T>(
+    conn: &mut DbConn,
+    input: &LoginRequest,
+    from: &str,
+    start: impl FnOnce(&mut DbConn, &AccountRow) -> AppResult<T>,
+) -> AppResult<(AccountRow, T)> {
+    let account = match check_password(conn, input) {
+        Ok(a) => a,
+        Err(e)
+            if matches!(
+                e.0.code,
+                ErrorCode::InvalidCredentials | ErrorCode::AccountDisabled
+            ) =>
+        {
+            let known = accounts::by_username(conn, &input.username)?;
+            let unit = audit::unit_path(conn, known.as_ref().and_then(|a| a.unit_id.as_deref()))?;
+            let entry = audit::Entry {
+                actor_account_id: known.as_ref().map(|a| a.id.clone()),
+                actor_role: known.map(|a| a.role).unwrap_or_default(),
+                // What was typed, so that guessing at many names shows.
+                actor_username: input.username.chars().take(100).collect(),
+                action: audit_action::LOGIN_FAILED.into(),
+                object_kind: "account".into(),
+                object_id: String::new(),
+                unit_path: None,
+                from_address: Some(from.to_string()),
+                detail: serde_json::json!({ "reason": e.0.code.as_str() }).to_string(),
+            }
+            .in_unit(unit);
+            audit::record(conn, entry)?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
+    let unit = audit::unit_path(conn, account.unit_id.as_deref())?;
+    let started = in_transaction(conn, |conn| {
+        let started = start(conn, &account)?;
+        audit::append(
+            conn,
+            audit::Entry {
+                actor_account_id: Some(account.id.clone()),
+                actor_role: account.role.clone(),
+                actor_username: account.username.clone(),
+                action: audit_action::LOGIN.into(),
+                object_kind: "account".into(),
+                object_id: account.id.clone(),
+                unit_path: None,
+                from_address: Some(from.to_string()),
+                detail: "{}".into(),
+            }
+            .in_unit(unit),
+        )?;
+        Ok(started)
+    })?;
+    Ok((account, started))
+}
+
 pub fn api_login(
     state: &AppState,
     conn: &mut DbConn,
     input: &LoginRequest,
+    from: &str,
 ) -> AppResult<TokenResponse> {
-    let account = check_password(conn, input)?;
-    let (sid, refresh) = create_session(
-        conn,
-        &account.id,
-        "api",
-        account.auth_version,
-        state.config.refresh_ttl_secs * 1000,
-    )?;
+    let (account, (sid, refresh)) = sign_in(conn, input, from, |conn, account| {
+        create_session(
+            conn,
+            &account.id,
+            "api",
+            account.auth_version,
+            state.config.refresh_ttl_secs * 1000,
+        )
+    })?;
     Ok(TokenResponse {
         access_token: access_token(state, &account, &sid)?,
         token_type: "Bearer".into(),
@@ -153,20 +217,31 @@ pub fn web_login(
     state: &AppState,
     conn: &mut DbConn,
     input: &LoginRequest,
+    from: &str,
 ) -> AppResult<(AccountRow, String)> {
-    let account = check_password(conn, input)?;
-    let (_, token) = create_session(
-        conn,
-        &account.id,
-        "web",
-        account.auth_version,
-        state.config.web_idle_ttl_secs * 1000,
-    )?;
+    let (account, (_, token)) = sign_in(conn, input, from, |conn, account| {
+        create_session(
+            conn,
+            &account.id,
+            "web",
+            account.auth_version,
+            state.config.web_idle_ttl_secs * 1000,
+        )
+    })?;
     Ok((account, token))
 }
 
 pub fn logout(conn: &mut DbConn, actor: &Actor) -> AppResult<()> {
-    revoke_session(conn, &actor.session_id)
+    let unit = audit::unit_path(conn, actor.unit_id.as_deref())?;
+    in_transaction(conn, |conn| {
+        revoke_session(conn, &actor.session_id)?;
+        audit::append(
+            conn,
+            audit::Entry::by(actor, audit_action::LOGOUT, "account", &actor.account_id)
+                .in_unit(unit),
+        )?;
+        Ok(())
+    })
 }
 
 pub fn me(conn: &mut DbConn, actor: &Actor, key: &crate::crypto::DataKey) -> AppResult<Me> {

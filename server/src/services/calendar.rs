@@ -156,6 +156,20 @@ pub fn save_year(
                 ))
                 .execute(conn)
         })?;
+        super::audit::append(
+            conn,
+            super::audit::Entry::by(
+                actor,
+                shared::audit::action::CALENDAR_SAVE,
+                "settings",
+                &format!("calendar/{y}"),
+            )
+            .with_detail(serde_json::json!({
+                "year": y,
+                "days_off": input.days_off.len(),
+                "make_up_days": input.make_up_days.len(),
+            })),
+        )?;
         Ok(())
     })?;
     Ok(input.clone())

@@ -3,13 +3,14 @@
 //! transaction as the new status. The citizen's actions from the tracking page come through
 //! here too, as the actor `Citizen`.
 
-use super::subtree_range;
+use super::{audit, subtree_range};
 use crate::auth::Actor as Account;
 use crate::db::{in_transaction, new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::{accounts, case_apologies, counters, report_events, reports, staff, units};
 use diesel::prelude::*;
+use shared::audit::action as audit_action;
 use shared::calendar::{Date, DeadlineRules, WorkingCalendar};
 use shared::case::{
     ApologyDraft, CaseClock, CaseCursor, CaseDeadline, CaseDetail, CaseEvent, CasePage, CaseQuery,
@@ -528,7 +529,7 @@ pub fn apply_in_transaction(
             return Ok(case.status);
         }
     }
-    let (actor, account_id) = match who {
+    let (actor, account_id) = match &who {
         Who::Staff(account) => (
             role_on_case(account, &case).ok_or_else(AppError::not_found)?,
             Some(account.account_id.clone()),
@@ -587,6 +588,23 @@ pub fn apply_in_transaction(
             .execute(conn)
         })?;
     }
+    // Last, so the log's lock is held for the shortest time; in this transaction, so the entry
+    // exists exactly when the change does.
+    let name = format!("{}{}", audit_action::CASE_PREFIX, record.action.as_str());
+    let entry = match who {
+        Who::Staff(account) => audit::Entry::by(account, &name, "case", case_id),
+        Who::Citizen => audit::Entry::anonymous("citizen", &name, "case", case_id),
+        Who::System => audit::Entry::anonymous("system", &name, "case", case_id),
+    };
+    audit::append(
+        conn,
+        entry
+            .in_unit(Some(case.unit_path.clone()))
+            .with_detail(serde_json::json!({
+                "from": record.from.as_str(),
+                "to": record.to.as_str(),
+            })),
+    )?;
     Ok(record.to)
 }
 
@@ -1168,7 +1186,17 @@ pub fn detail(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseD
             }
         }
     }
-    case_page(conn, account, id)
+    let page = case_page(conn, account, id)?;
+    // Who read a denunciation, every time: the person it is about must not learn of it, and
+    // the committee must be able to see who looked.
+    if case.kind == ReportKind::Denunciation {
+        audit::record(
+            conn,
+            audit::Entry::by(account, audit_action::CASE_READ, "case", id)
+                .in_unit(Some(case.unit_path.clone())),
+        )?;
+    }
+    Ok(page)
 }
 
 fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDetail> {

@@ -90,18 +90,31 @@ pub fn save(conn: &mut DbConn, actor: &Actor, input: &DeadlineRules) -> AppResul
         deadline_settings::updated_at.eq(now_ms()),
         deadline_settings::updated_by.eq(Some(actor.account_id.clone())),
     );
-    db_run!(conn, {
-        diesel::insert_into(deadline_settings::table)
-            .values(row.clone())
-            .on_conflict(deadline_settings::id)
-            .do_update()
-            .set((
-                deadline_settings::data.eq(excluded(deadline_settings::data)),
-                deadline_settings::version.eq(excluded(deadline_settings::version)),
-                deadline_settings::updated_at.eq(excluded(deadline_settings::updated_at)),
-                deadline_settings::updated_by.eq(excluded(deadline_settings::updated_by)),
-            ))
-            .execute(conn)
+    // The settings themselves go into the entry: they are few, public law, and what an
+    // inspector needs to see changed.
+    let entry = super::audit::Entry::by(
+        actor,
+        shared::audit::action::DEADLINES_SAVE,
+        "settings",
+        "deadline_rules",
+    )
+    .with_detail(serde_json::to_value(input).map_err(AppError::internal)?);
+    crate::db::in_transaction(conn, |conn| {
+        db_run!(conn, {
+            diesel::insert_into(deadline_settings::table)
+                .values(row.clone())
+                .on_conflict(deadline_settings::id)
+                .do_update()
+                .set((
+                    deadline_settings::data.eq(excluded(deadline_settings::data)),
+                    deadline_settings::version.eq(excluded(deadline_settings::version)),
+                    deadline_settings::updated_at.eq(excluded(deadline_settings::updated_at)),
+                    deadline_settings::updated_by.eq(excluded(deadline_settings::updated_by)),
+                ))
+                .execute(conn)
+        })?;
+        super::audit::append(conn, entry)?;
+        Ok(())
     })?;
     Ok(input.clone())
 }

@@ -372,7 +372,23 @@ pub fn import_units(conn: &mut DbConn, actor: &Actor, body: &[u8]) -> AppResult<
     }
     problems.into_result()?;
     let count = new_units.len() as u32;
-    in_transaction(conn, |conn| units::insert_rows(conn, &new_units))?;
+    // One entry for the file, in the importer's unit: the units themselves are in the table.
+    let entry = super::audit::Entry::by(
+        actor,
+        shared::audit::action::UNIT_IMPORT,
+        "unit",
+        actor.unit_id.as_deref().unwrap_or(""),
+    )
+    .in_unit(Some(actor.scope_path.clone()))
+    .with_detail(serde_json::json!({
+        "created": count,
+        "codes": new_units.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(),
+    }));
+    in_transaction(conn, |conn| {
+        units::insert_rows(conn, &new_units)?;
+        super::audit::append(conn, entry)?;
+        Ok(())
+    })?;
     Ok(ImportReport {
         units_created: count,
         staff_created: 0,

@@ -276,6 +276,31 @@ pub fn record(
     session(conn, account, key, &sid)
 }
 
+/// Records in the audit log that the session's log left the platform as a file (it names the
+/// citizens met): who, which session, how many entries.
+pub fn record_export(
+    conn: &mut DbConn,
+    account: &Account,
+    session: &ReceptionSession,
+) -> AppResult<()> {
+    let unit = super::audit::unit_path(conn, Some(&session.unit_id))?;
+    super::audit::record(
+        conn,
+        super::audit::Entry::by(
+            account,
+            shared::audit::action::RECEPTION_EXPORT,
+            "reception_session",
+            &session.id,
+        )
+        .in_unit(unit)
+        .with_detail(serde_json::json!({
+            "date": session.date,
+            "entries": session.entries.len(),
+        })),
+    )?;
+    Ok(())
+}
+
 /// The session's reception log as an .xlsx workbook (A4 landscape), the columns of the
 /// reception log book.
 pub fn log_xlsx(session: &ReceptionSession) -> AppResult<Vec<u8>> {

@@ -1,5 +1,6 @@
 //! Units: the tree of provinces, communes and wards, departments and service centres.
 
+use super::audit::Entry;
 use super::{like_pattern, lower, offset, page_of, subtree_range};
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, DbConn};
@@ -7,6 +8,7 @@ use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::units;
 use diesel::prelude::*;
+use shared::audit::action as audit_action;
 use shared::model::{ListQuery, NewUnit, Page, Unit, UnitKind, UnitPatch};
 use shared::{ApiError, FieldCode};
 
@@ -280,7 +282,19 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &NewUnit) -> AppResult<Un
         updated_at: now,
         remote_area: input.remote_area.unwrap_or(false),
     };
-    insert_rows(conn, std::slice::from_ref(&row))?;
+    let entry = Entry::by(actor, audit_action::UNIT_CREATE, "unit", &row.id)
+        .in_unit(Some(row.path.clone()))
+        .with_detail(serde_json::json!({
+            "code": row.code,
+            "name": row.name,
+            "kind": row.kind,
+            "parent_id": row.parent_id,
+        }));
+    crate::db::in_transaction(conn, |conn| {
+        insert_rows(conn, std::slice::from_ref(&row))?;
+        super::audit::append(conn, entry)?;
+        Ok(())
+    })?;
     Ok(row.into_api())
 }
 
@@ -364,8 +378,17 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, patch: &UnitPatch) -> 
     let id = current.id.clone();
     let old_path = current.path.clone();
     let old_depth = current.depth;
-    db_run!(conn, {
-        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+    // The patch as sent (fields left out are unchanged): names, codes, hours, the parent.
+    let entry = Entry::by(actor, audit_action::UNIT_UPDATE, "unit", &id)
+        .in_unit(Some(
+            moved
+                .as_ref()
+                .map(|(p, _)| p.clone())
+                .unwrap_or(old_path.clone()),
+        ))
+        .with_detail(serde_json::to_value(&patch).map_err(AppError::internal)?);
+    crate::db::in_transaction(conn, |conn| {
+        db_run!(conn, {
             diesel::update(units::table.find(&id))
                 .set((
                     patch.code.clone().map(|v| units::code.eq(v)),
@@ -408,8 +431,9 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, patch: &UnitPatch) -> 
                         .execute(conn)?;
                 }
             }
-            Ok(())
-        })
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        super::audit::append(conn, entry)
     })?;
     if remote_changed {
         // The unit's open complaints now have a longer (or shorter) resolution period.
