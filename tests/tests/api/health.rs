@@ -59,6 +59,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/cases/{id}/actions", &["post"]),
     ("/api/v1/counters/{id}/qr.svg", &["get"]),
     ("/api/v1/counters/{id}/qr.png", &["get"]),
+    ("/api/v1/audit", &["get"]),
 ];
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! SQLite or on PostgreSQL as `MINHBACH_TEST_DATABASE` says.
 
 mod accounts;
+mod audit;
 mod auth;
 mod bad_input;
 mod calendar;
