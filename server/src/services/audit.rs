@@ -265,10 +265,32 @@ pub fn fill(conn: &mut DbConn, count: u64, batch: usize) -> AppResult<()> {
                 rows.push(row);
             }
             // 13 columns: 1,000 rows stay under both backends' limits on bound parameters.
+            // Tuples, not the derived `Insertable` slice: diesel inserts such a slice on SQLite
+            // row by row in a transaction of its own, which cannot open inside this one.
             for chunk in rows.chunks(1000) {
+                let values: Vec<_> = chunk
+                    .iter()
+                    .map(|r| {
+                        (
+                            audit_log::id.eq(r.id),
+                            audit_log::at.eq(r.at),
+                            audit_log::actor_account_id.eq(r.actor_account_id.clone()),
+                            audit_log::actor_role.eq(r.actor_role.clone()),
+                            audit_log::actor_username.eq(r.actor_username.clone()),
+                            audit_log::action.eq(r.action.clone()),
+                            audit_log::object_kind.eq(r.object_kind.clone()),
+                            audit_log::object_id.eq(r.object_id.clone()),
+                            audit_log::unit_path.eq(r.unit_path.clone()),
+                            audit_log::from_address.eq(r.from_address.clone()),
+                            audit_log::detail.eq(r.detail.clone()),
+                            audit_log::prev_hash.eq(r.prev_hash.clone()),
+                            audit_log::hash.eq(r.hash.clone()),
+                        )
+                    })
+                    .collect();
                 db_run!(conn, {
                     diesel::insert_into(audit_log::table)
-                        .values(chunk)
+                        .values(values.clone())
                         .execute(conn)
                 })?;
             }
