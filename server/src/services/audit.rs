@@ -33,7 +33,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// The advisory lock every appender takes on PostgreSQL ("MBAUDIT"); any key will do as long as
 /// every Minh Bạch process uses the same one.
-const APPEND_LOCK_KEY: i64 = 0x4d42_4155_4449_54;
+const APPEND_LOCK_KEY: i64 = 0x004d_4241_5544_4954;
 
 /// What a caller records; the log adds the id, the time and the hashes.
 #[derive(Debug, Clone, PartialEq, Eq)]
