@@ -14,10 +14,11 @@ use shared::case::CasePage;
 use shared::model::Role;
 use shared::report::ReportReceipt;
 use shared::ErrorCode;
-use tests::{assert_api_error, ok_json, spawn_app, TestApp, World, PASSWORD};
+use tests::{assert_api_error, ok_json, spawn_app, Person, TestApp, World, PASSWORD};
 
-/// A denunciation from the counter of commune A; returns its case id (from the head's inbox).
-async fn denunciation(app: &TestApp, w: &World) -> String {
+/// A denunciation from the counter of commune A; returns its case id, from the inbox of
+/// `reader` (not commune A's head: a denunciation of misconduct skips the unit).
+async fn denunciation(app: &TestApp, w: &World, reader: &Person) -> String {
     let report = json!({
         "kind": "denunciation",
         "category": "asking_money",
@@ -35,13 +36,12 @@ async fn denunciation(app: &TestApp, w: &World) -> String {
             .unwrap(),
     )
     .await;
-    let inbox: CasePage =
-        ok_json(app.get("/api/v1/cases?status=all", w.head_a.token()).await).await;
+    let inbox: CasePage = ok_json(app.get("/api/v1/cases?status=all", reader.token()).await).await;
     inbox
         .items
         .into_iter()
         .find(|c| c.tracking_code == receipt.tracking_code)
-        .expect("the case is in the head's inbox")
+        .expect("the case is in the reader's inbox")
         .id
 }
 
@@ -113,17 +113,18 @@ async fn sensitive_actions_append_entries_with_actor_object_and_address() {
     assert_eq!(logins[0].object_id, w.head_a.account.id);
     assert_eq!(logins[0].from_address.as_deref(), Some("127.0.0.1"));
 
-    // A denunciation read by the head (the first reading and the reading itself), then
-    // accepted: the case's entries name the head, the case and the address.
-    let case = denunciation(&app, &w).await;
+    // A denunciation read by the head of the superior unit (the first reading and the reading
+    // itself), then accepted: the case's entries name that head, the case and the address.
+    let head = w.head_province.clone();
+    let case = denunciation(&app, &w, &head).await;
     let resp = app
-        .get(&format!("/api/v1/cases/{case}"), w.head_a.token())
+        .get(&format!("/api/v1/cases/{case}"), head.token())
         .await;
     assert_eq!(resp.status(), 200);
     let resp = app
         .post_json(
             &format!("/api/v1/cases/{case}/actions"),
-            w.head_a.token(),
+            head.token(),
             &json!({ "action": "accept" }),
         )
         .await;
@@ -143,9 +144,9 @@ async fn sensitive_actions_append_entries_with_actor_object_and_address() {
     for e in &on_case {
         assert_eq!(
             e.actor_account_id.as_deref(),
-            Some(w.head_a.account.id.as_str())
+            Some(head.account.id.as_str())
         );
-        assert_eq!(e.actor_username, w.head_a.username);
+        assert_eq!(e.actor_username, head.username);
         assert_eq!(e.from_address.as_deref(), Some("127.0.0.1"));
     }
     let accepted = &on_case[0];
@@ -237,13 +238,15 @@ async fn sensitive_actions_append_entries_with_actor_object_and_address() {
 async fn only_the_committee_reads_the_log_and_only_for_its_units() {
     let app = spawn_app().await;
     let w = app.world().await;
-    let case = denunciation(&app, &w).await;
+    let head = w.head_province.clone();
+    let case = denunciation(&app, &w, &head).await;
     let resp = app
-        .get(&format!("/api/v1/cases/{case}"), w.head_a.token())
+        .get(&format!("/api/v1/cases/{case}"), head.token())
         .await;
     assert_eq!(resp.status(), 200);
 
     for token in [
+        head.token(),
         w.head_a.token(),
         w.officer_a.token(),
         w.admin_a.token(),
@@ -343,10 +346,11 @@ fn verify_command(app: &TestApp) -> (bool, String) {
 /// Fills the log with a few entries of every kind.
 async fn some_history(app: &TestApp) -> World {
     let w = app.world().await;
-    let case = denunciation(app, &w).await;
+    let head = w.head_province.clone();
+    let case = denunciation(app, &w, &head).await;
     for _ in 0..2 {
         let resp = app
-            .get(&format!("/api/v1/cases/{case}"), w.head_a.token())
+            .get(&format!("/api/v1/cases/{case}"), head.token())
             .await;
         assert_eq!(resp.status(), 200);
     }
