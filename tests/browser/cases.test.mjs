@@ -238,6 +238,7 @@ async function walkInboxPages({ js, tag }) {
     seen[0],
   );
   assert.deepEqual(await desk.locator("tbody tr td:first-child a").allTextContents(), seen.slice(0, 2));
+
   assert.deepEqual(staff.foreignRequests, []);
   await staff.close();
 }

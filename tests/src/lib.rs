@@ -316,6 +316,30 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Sends a citizen's report as the report page does: a multipart form with the report's
+    /// JSON, then each photo as a JPEG part.
+    pub async fn send_report(&self, report: &serde_json::Value, photos: Vec<Vec<u8>>) -> Response {
+        let mut form = reqwest::multipart::Form::new().text("report", report.to_string());
+        for (i, bytes) in photos.into_iter().enumerate() {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(format!("anh-{i}.jpg"))
+                .mime_str("image/jpeg")
+                .expect("a MIME type");
+            form = form.part("photos", part);
+        }
+        self.client
+            .post(self.url("/api/v1/reports"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("the report request")
+    }
+
+    /// A citizen's report without photos that must be stored: its receipt.
+    pub async fn submit_report(&self, report: &serde_json::Value) -> shared::report::ReportReceipt {
+        ok_json(self.send_report(report, Vec::new()).await).await
+    }
+
     pub async fn get_anonymous(&self, path: &str) -> Response {
         self.client
             .get(self.url(path))

@@ -31,27 +31,46 @@ pub const DIGEST_DUE_WORKING_DAYS: u32 = 5;
 /// Where the heads of a unit read this week's session and its agenda.
 pub const RECEPTION_PATH: &str = "/admin/reception";
 
-/// The active heads of a unit who gave a phone or an e-mail address, each as the recipients of
-/// one message (a phone and an e-mail address are two).
-pub fn unit_heads(conn: &mut DbConn, unit_id: &str) -> AppResult<Vec<Recipient>> {
-    let uid = unit_id.to_string();
-    let heads: Vec<(String, Option<String>, Option<String>)> = db_run!(conn, {
-        accounts::table
-            .filter(accounts::unit_id.eq(&uid))
-            .filter(accounts::role.eq(Role::Head.as_str()))
+/// The active accounts of a role that gave a phone or an e-mail address, with their unit's
+/// path; only those of one unit when `unit_id` is given.
+fn reachable(
+    conn: &mut DbConn,
+    role: Role,
+    unit_id: Option<&str>,
+) -> AppResult<Vec<(String, String, Option<String>, Option<String>)>> {
+    let unit_id = unit_id.map(str::to_string);
+    Ok(db_run!(conn, {
+        let mut query = accounts::table
+            .inner_join(units::table)
+            .filter(accounts::role.eq(role.as_str()))
             .filter(accounts::active.eq(true))
             .filter(
                 accounts::phone_enc
                     .is_not_null()
                     .or(accounts::email_enc.is_not_null()),
             )
+            .into_boxed();
+        if let Some(uid) = &unit_id {
+            query = query.filter(accounts::unit_id.eq(uid.clone()));
+        }
+        query
             .order(accounts::username.asc())
-            .select((accounts::id, accounts::phone_enc, accounts::email_enc))
+            .select((
+                accounts::id,
+                units::path,
+                accounts::phone_enc,
+                accounts::email_enc,
+            ))
             .load(conn)
-    })?;
-    Ok(heads
+    })?)
+}
+
+/// The active heads of a unit who gave a phone or an e-mail address, each as the recipients of
+/// one message (a phone and an e-mail address are two).
+pub fn unit_heads(conn: &mut DbConn, unit_id: &str) -> AppResult<Vec<Recipient>> {
+    Ok(reachable(conn, Role::Head, Some(unit_id))?
         .into_iter()
-        .flat_map(|(id, phone, email)| Recipient::of_contact(phone, email, Some(&id)))
+        .flat_map(|(id, _, phone, email)| Recipient::of_contact(phone, email, Some(&id)))
         .collect())
 }
 
@@ -75,25 +94,7 @@ pub fn denunciation_alert_recipients(
     };
     // Committees are few: their members with a contact are read, and those whose subtree
     // holds the unit kept.
-    let members: Vec<(String, String, Option<String>, Option<String>)> = db_run!(conn, {
-        accounts::table
-            .inner_join(units::table)
-            .filter(accounts::role.eq(Role::Committee.as_str()))
-            .filter(accounts::active.eq(true))
-            .filter(
-                accounts::phone_enc
-                    .is_not_null()
-                    .or(accounts::email_enc.is_not_null()),
-            )
-            .order(accounts::username.asc())
-            .select((
-                accounts::id,
-                units::path,
-                accounts::phone_enc,
-                accounts::email_enc,
-            ))
-            .load(conn)
-    })?;
+    let members = reachable(conn, Role::Committee, None)?;
     recipients.extend(
         members
             .into_iter()

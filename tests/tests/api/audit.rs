@@ -6,13 +6,11 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, SqliteConnection};
-use reqwest::multipart::Form;
 use serde_json::{json, Value};
 use server::services::audit::{self, AuditRow, Break};
 use shared::audit::{AuditEntry, AuditPage};
 use shared::case::CasePage;
 use shared::model::Role;
-use shared::report::ReportReceipt;
 use shared::ErrorCode;
 use tests::{assert_api_error, ok_json, spawn_app, Person, TestApp, World, PASSWORD};
 
@@ -26,16 +24,7 @@ async fn denunciation(app: &TestApp, w: &World, reader: &Person) -> String {
         "description": "Cán bộ yêu cầu nộp thêm 500.000 đồng ngoài lệ phí để giải quyết nhanh.",
         "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
     });
-    let form = Form::new().text("report", report.to_string());
-    let receipt: ReportReceipt = ok_json(
-        app.client
-            .post(app.url("/api/v1/reports"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let receipt = app.submit_report(&report).await;
     let inbox: CasePage = ok_json(app.get("/api/v1/cases?status=all", reader.token()).await).await;
     inbox
         .items

@@ -2,7 +2,6 @@
 //! the state machine refusing illegal steps on the server, and the citizen's answer to the
 //! reply (satisfied or not, reopen once) from the tracking page.
 
-use reqwest::multipart::Form;
 use serde_json::{json, Value};
 use shared::calendar::Stage;
 use shared::case::{CaseDetail, CasePage, CaseSummary};
@@ -48,16 +47,7 @@ async fn report_at(
             "consent": true,
         });
     }
-    let form = Form::new().text("report", report.to_string());
-    let receipt: ReportReceipt = ok_json(
-        app.client
-            .post(app.url("/api/v1/reports"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let receipt = app.submit_report(&report).await;
     let view = track(app, &receipt).await;
     (receipt, view)
 }

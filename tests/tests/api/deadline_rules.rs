@@ -2,7 +2,6 @@
 //! within the law, followed by new and open cases; a complaint declared complex and a unit in
 //! a remote area get the longer periods of the Law on Complaints 2011, art. 28.
 
-use reqwest::multipart::Form;
 use serde_json::{json, Value};
 use shared::calendar::{Date, DeadlineRules, Period, WorkingCalendar};
 use shared::case::{CaseDetail, CaseSummary};
@@ -36,15 +35,7 @@ async fn report(app: &TestApp, w: &World, kind: &str) -> ReportReceipt {
         "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
         "reporter": {"full_name": "Lê Thị Mai", "phone": "0987654321", "consent": true},
     });
-    ok_json(
-        app.client
-            .post(app.url("/api/v1/reports"))
-            .multipart(Form::new().text("report", body.to_string()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+    app.submit_report(&body).await
 }
 
 async fn track(app: &TestApp, receipt: &ReportReceipt) -> ReportView {

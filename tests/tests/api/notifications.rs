@@ -57,15 +57,7 @@ async fn set_unit(app: &TestApp, unit: &Unit, patch: Value) -> Unit {
 async fn submit(app: &TestApp, report: Value) -> ReportReceipt {
     let mut report = report;
     report["idempotency_key"] = json!(uuid::Uuid::new_v4().simple().to_string());
-    ok_json(
-        app.client
-            .post(app.url("/api/v1/reports"))
-            .multipart(reqwest::multipart::Form::new().text("report", report.to_string()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+    app.submit_report(&report).await
 }
 
 async fn queued(app: &TestApp, kind: MessageKind) -> Vec<Queued> {

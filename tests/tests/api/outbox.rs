@@ -34,13 +34,7 @@ async fn a_hanging_then_failing_gateway_delays_messages_but_loses_none() {
         "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
         "reporter": {"full_name": "Lê Thị Hoa", "phone": "0987654321", "email": "hoa@example.vn", "consent": true},
     });
-    let resp = app
-        .client
-        .post(app.url("/api/v1/reports"))
-        .multipart(reqwest::multipart::Form::new().text("report", report.to_string()))
-        .send()
-        .await
-        .unwrap();
+    let resp = app.send_report(&report, Vec::new()).await;
     assert_eq!(resp.status(), 200);
     let head = w.head_a.token();
     let cases: CasePage = ok_json(app.get("/api/v1/cases", head).await).await;
@@ -124,13 +118,7 @@ async fn an_anonymous_reporter_gets_no_message_and_nothing_waits_without_a_gatew
         "description": "Cán bộ quát tháo người dân khi được hỏi về lệ phí chứng thực.",
         "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
     });
-    let resp = app
-        .client
-        .post(app.url("/api/v1/reports"))
-        .multipart(reqwest::multipart::Form::new().text("report", report.to_string()))
-        .send()
-        .await
-        .unwrap();
+    let resp = app.send_report(&report, Vec::new()).await;
     assert_eq!(resp.status(), 200);
     let head = w.head_a.token();
     let cases: CasePage = ok_json(app.get("/api/v1/cases", head).await).await;

@@ -5,7 +5,7 @@
 use serde_json::json;
 use shared::calendar::Date;
 use shared::reception::ReceptionSession;
-use shared::report::{ReportReceipt, ReportView};
+use shared::report::ReportView;
 use shared::ErrorCode;
 use tests::{assert_api_error, ok_json, spawn_app};
 
@@ -22,15 +22,7 @@ async fn the_head_holds_this_weeks_session_and_the_outcome_reaches_the_citizen()
         "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
         "wants_meeting": true,
     });
-    let receipt: ReportReceipt = ok_json(
-        app.client
-            .post(app.url("/api/v1/reports"))
-            .multipart(reqwest::multipart::Form::new().text("report", report.to_string()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let receipt = app.submit_report(&report).await;
 
     let head = w.head_a.token();
     let session: ReceptionSession = ok_json(

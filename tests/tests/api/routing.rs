@@ -6,7 +6,6 @@
 //! photo (the inbox list and its total, the case, the photo, an action, the reception agenda),
 //! the test asserts allowed or denied, on SQLite and PostgreSQL alike.
 
-use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use shared::case::{CaseDetail, CasePage};
 use shared::model::Role;
@@ -25,20 +24,9 @@ async fn send(app: &TestApp, fields: Value) -> ReportReceipt {
     for (k, v) in fields.as_object().unwrap() {
         report[k] = v.clone();
     }
-    let photo = Part::bytes(camera_photo("Canon_40D.jpg"))
-        .file_name("anh.jpg")
-        .mime_str("image/jpeg")
-        .unwrap();
-    let form = Form::new()
-        .text("report", report.to_string())
-        .part("photos", photo);
     ok_json(
-        app.client
-            .post(app.url("/api/v1/reports"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap(),
+        app.send_report(&report, vec![camera_photo("Canon_40D.jpg")])
+            .await,
     )
     .await
 }

@@ -1,0 +1,108 @@
+// A citizen reports the commune's chair from the counter's report form, ticking "about the
+// unit's leaders", with a photo. The province's inspection committee finds it in its inbox and
+// opens it, photo included; the chair, signed in, finds no trace of it: not in the inbox, not
+// at the case's address, not its photo. With the WASM app and with JavaScript off.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  startServer,
+  launchBrowser,
+  newContext,
+  assertAccessible,
+  waitForHydration,
+  signIn,
+  screenshot,
+  communeWithCounter,
+  repoRoot,
+  PHONE,
+  DESKTOP,
+} from "./harness.mjs";
+
+const photos = join(repoRoot, "..", "shared", "testdata", "photos");
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function reportAboutTheHead({ js, tag }) {
+  const { api, province, commune, counter } = await communeWithCounter(server.base, tag);
+  const password = "mat-khau-rat-dai-456";
+  const head = { username: `chutich.${tag.toLowerCase()}`, password };
+  const committee = { username: `ubkt.${tag.toLowerCase()}`, password };
+  await api.post("/accounts", { ...head, full_name: `Bùi Văn Chủ ${tag}`, role: "head", unit_id: commune.id });
+  await api.post("/accounts", { ...committee, full_name: `Hà Thị Kiểm ${tag}`, role: "committee", unit_id: province.id });
+
+  // The citizen, on a phone.
+  const phone = await newContext(browser, server.base, { ...PHONE, javaScriptEnabled: js });
+  const page = await phone.newPage();
+  await page.goto(`${server.base}/report?counter=${counter.qr_token}`);
+  if (js) await waitForHydration(page);
+  await page.tap("label[for=kind-feedback]");
+  await page.selectOption("#category", "rude");
+  await page.check("input[name=about_head]");
+  const about = await page.textContent("label:has(input[name=about_head])");
+  assert.match(about, /không xem được/, "the form tells the citizen the unit will not see it");
+  await page.fill("#description", "Chủ tịch xã quát mắng tôi trước mọi người khi tôi hỏi về hồ sơ đất.");
+  await page.setInputFiles("#photos", [join(photos, "gps_DSCN0010.jpg")]);
+  await page.tap("form.report-form button[type=submit]");
+  await page.waitForSelector("#tracking-code", { timeout: 60_000 });
+  const code = (await page.textContent("#tracking-code")).trim();
+
+  // The committee: in its inbox, with the photo.
+  const office = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });
+  const desk = await office.newPage();
+  await signIn(desk, server.base, committee);
+  await desk.goto(`${server.base}/admin/cases?status=all`);
+  if (js) await waitForHydration(desk);
+  const row = desk.locator("tr", { hasText: code });
+  assert.equal(await row.count(), 1, "the committee's inbox lists the report");
+  await Promise.all([desk.waitForURL(/\/admin\/cases\/.+/), row.locator("a").click()]);
+  const caseUrl = desk.url();
+  await desk.waitForSelector("ol.timeline");
+  const thumb = desk.locator("ul.case-photos img");
+  assert.equal(await thumb.count(), 1);
+  await desk.waitForFunction(() => document.querySelector("ul.case-photos img")?.naturalWidth > 0);
+  const photoUrl = new URL(await thumb.getAttribute("src"), server.base).href;
+  if (js) await assertAccessible(desk, "the committee's case page");
+  await screenshot(desk, `oversight-committee-${tag}`);
+
+  // The chair: no trace anywhere.
+  const own = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });
+  const chair = await own.newPage();
+  await signIn(chair, server.base, head);
+  await chair.goto(`${server.base}/admin/cases?status=all`);
+  if (js) await waitForHydration(chair);
+  assert.ok(!(await chair.textContent("main")).includes(code), "the chair's inbox shows it");
+  await chair.goto(caseUrl);
+  if (js) await waitForHydration(chair);
+  const seen = await chair.textContent("main");
+  assert.ok(!seen.includes(code), "the case page shows it to the chair");
+  assert.match(seen, /Không tìm thấy/);
+  const photo = await chair.request.get(photoUrl);
+  assert.equal(photo.status(), 404, "the chair got the photo");
+  await screenshot(chair, `oversight-chair-${tag}`);
+
+  for (const c of [phone, office, own]) {
+    assert.deepEqual(c.foreignRequests, []);
+    await c.close();
+  }
+}
+
+test("a report about the chair reaches the committee and leaves no trace for the chair", async () => {
+  await reportAboutTheHead({ js: true, tag: "OJS" });
+});
+
+test("the same with JavaScript off", async () => {
+  await reportAboutTheHead({ js: false, tag: "ONOJS" });
+});
