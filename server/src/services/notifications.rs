@@ -31,13 +31,12 @@ pub const DIGEST_DUE_WORKING_DAYS: u32 = 5;
 /// Where the heads of a unit read this week's session and its agenda.
 pub const RECEPTION_PATH: &str = "/admin/reception";
 
+/// An account that can be reached: (id, its unit's path, sealed phone, sealed e-mail).
+type Reachable = (String, String, Option<String>, Option<String>);
+
 /// The active accounts of a role that gave a phone or an e-mail address, with their unit's
 /// path; only those of one unit when `unit_id` is given.
-fn reachable(
-    conn: &mut DbConn,
-    role: Role,
-    unit_id: Option<&str>,
-) -> AppResult<Vec<(String, String, Option<String>, Option<String>)>> {
+fn reachable(conn: &mut DbConn, role: Role, unit_id: Option<&str>) -> AppResult<Vec<Reachable>> {
     let unit_id = unit_id.map(str::to_string);
     Ok(db_run!(conn, {
         let mut query = accounts::table
