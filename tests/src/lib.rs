@@ -335,6 +335,24 @@ impl TestApp {
             .expect("the report request")
     }
 
+    /// What the citizen's tracking page shows for a stored report (its code and, for an
+    /// anonymous report, the secret from the receipt).
+    pub async fn track(
+        &self,
+        receipt: &shared::report::ReportReceipt,
+    ) -> shared::report::ReportView {
+        let body =
+            serde_json::json!({ "tracking_code": receipt.tracking_code, "secret": receipt.secret });
+        let res = self
+            .client
+            .post(self.url("/api/v1/reports/track"))
+            .json(&body)
+            .send()
+            .await
+            .expect("the tracking request");
+        ok_json(res).await
+    }
+
     /// A citizen's report without photos that must be stored: its receipt.
     pub async fn submit_report(&self, report: &serde_json::Value) -> shared::report::ReportReceipt {
         ok_json(self.send_report(report, Vec::new()).await).await

@@ -48,20 +48,8 @@ async fn report_at(
         });
     }
     let receipt = app.submit_report(&report).await;
-    let view = track(app, &receipt).await;
+    let view = app.track(&receipt).await;
     (receipt, view)
-}
-
-async fn track(app: &TestApp, receipt: &ReportReceipt) -> ReportView {
-    ok_json(
-        app.client
-            .post(app.url("/api/v1/reports/track"))
-            .json(&json!({ "tracking_code": receipt.tracking_code, "secret": receipt.secret }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
 }
 
 /// The citizen's side again, through the access token of an earlier answer.
@@ -144,7 +132,7 @@ async fn the_first_reading_shows_on_the_citizens_timeline_by_role_and_never_by_n
     assert!(!inbox(&app, w.head_province.token(), "").await.items[0].unread);
 
     // The citizen sees that the head read it; nobody's name is in what the citizen gets.
-    let after = track(&app, &receipt).await;
+    let after = app.track(&receipt).await;
     let opened: Vec<_> = after
         .timeline
         .iter()
@@ -323,7 +311,7 @@ async fn the_server_refuses_illegal_steps_and_records_who_why_and_whether_public
     assert_eq!(last.to_status, Some(ReportStatus::Answered));
 
     // The citizen sees the public reply and the answer, not the internal note.
-    let seen = track(&app, &receipt).await;
+    let seen = app.track(&receipt).await;
     let all = serde_json::to_string(&seen).unwrap();
     assert!(all.contains(reply) && all.contains(answer));
     assert!(!all.contains(note), "an internal note reached the citizen");
@@ -415,7 +403,7 @@ async fn the_citizen_says_whether_the_answer_satisfied_them_and_reopens_once() {
         .await,
     )
     .await;
-    let again = track(&app, &receipt).await;
+    let again = app.track(&receipt).await;
     assert!(again.citizen_actions.contains(&ActionKind::CitizenFeedback));
     assert!(
         !again.citizen_actions.contains(&ActionKind::Reopen),
@@ -819,7 +807,7 @@ async fn an_overdue_case_is_escalated_once_with_an_apology_drafted_for_the_head(
     )
     .await;
     assert!(sent.apologies[0].sent_at.is_some());
-    let seen = track(&app, &receipt).await;
+    let seen = app.track(&receipt).await;
     assert_eq!(seen.status, "escalated");
     assert!(seen
         .timeline

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use shared::calendar::{Date, DeadlineRules, Period, WorkingCalendar};
 use shared::case::{CaseDetail, CaseSummary};
-use shared::report::{ReportReceipt, ReportView};
+use shared::report::ReportReceipt;
 use shared::ErrorCode;
 use tests::{assert_api_error, ok_json, spawn_app, spawn_app_with, TestApp, World};
 
@@ -36,18 +36,6 @@ async fn report(app: &TestApp, w: &World, kind: &str) -> ReportReceipt {
         "reporter": {"full_name": "Lê Thị Mai", "phone": "0987654321", "consent": true},
     });
     app.submit_report(&body).await
-}
-
-async fn track(app: &TestApp, receipt: &ReportReceipt) -> ReportView {
-    ok_json(
-        app.client
-            .post(app.url("/api/v1/reports/track"))
-            .json(&json!({ "tracking_code": receipt.tracking_code, "secret": receipt.secret }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
 }
 
 /// The inbox's lines (whatever else its page carries).
@@ -147,7 +135,7 @@ async fn the_law_s_values_apply_until_the_feedback_period_is_changed_then_cases_
     );
     // The citizen's tracking page shows the same date.
     assert_eq!(
-        track(&app, &receipt).await.deadline.unwrap().due,
+        app.track(&receipt).await.deadline.unwrap().due,
         Period::calendar(45).due(&cal, accepted).iso()
     );
 }
@@ -328,7 +316,7 @@ async fn a_complex_complaint_and_a_remote_unit_get_the_longer_periods_across_tet
             .due,
         "2027-02-12"
     );
-    let seen = track(&app, &complaint).await;
+    let seen = app.track(&complaint).await;
     assert_eq!(seen.deadline.unwrap().due, "2027-02-12");
     let decision = seen
         .timeline
@@ -373,7 +361,7 @@ async fn a_complex_complaint_and_a_remote_unit_get_the_longer_periods_across_tet
     // Complex in a remote area: 60 days.
     assert_eq!(due_of(&case(&app, head, &id).await), "2027-02-22");
     assert_eq!(
-        track(&app, &complaint).await.deadline.unwrap().due,
+        app.track(&complaint).await.deadline.unwrap().due,
         "2027-02-22"
     );
 

@@ -5,7 +5,6 @@
 use serde_json::json;
 use shared::calendar::Date;
 use shared::reception::ReceptionSession;
-use shared::report::ReportView;
 use shared::ErrorCode;
 use tests::{assert_api_error, ok_json, spawn_app};
 
@@ -124,15 +123,7 @@ async fn the_head_holds_this_weeks_session_and_the_outcome_reaches_the_citizen()
     );
 
     // The citizen reads the outcome on the tracking page.
-    let view: ReportView = ok_json(
-        app.client
-            .post(app.url("/api/v1/reports/track"))
-            .json(&json!({"tracking_code": receipt.tracking_code, "secret": receipt.secret}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let view = app.track(&receipt).await;
     assert!(view
         .timeline
         .iter()
