@@ -97,6 +97,22 @@ async fn digest_dates(app: &TestApp, unit: &Unit) -> Vec<String> {
     .unwrap()
 }
 
+/// The national administrator reads a year of the calendar, changes it and saves it.
+async fn edit_calendar(app: &TestApp, year: i32, edit: impl FnOnce(&mut CalendarYear)) {
+    let path = format!("/api/v1/calendar/{year}");
+    let mut days: CalendarYear = ok_json(app.get(&path, &app.admin_token).await).await;
+    edit(&mut days);
+    let saved = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&app.admin_token)
+        .json(&days)
+        .send()
+        .await
+        .unwrap();
+    let _: CalendarYear = ok_json(saved).await;
+}
+
 fn at(day: Date, hour: u32, minute: u32) -> i64 {
     vietnam_instant_ms(day, hour * 60 + minute)
 }
@@ -550,23 +566,14 @@ async fn a_reception_day_moved_by_a_day_off_moves_its_digest() {
         .unwrap();
     let next = wednesday.add_days(7);
     // The national administrator gives that Wednesday off.
-    let path = format!("/api/v1/calendar/{}", wednesday.year());
-    let mut year: CalendarYear = ok_json(app.get(&path, &app.admin_token).await).await;
-    assert!(!year.days_off.iter().any(|d| d.date == wednesday));
-    year.days_off.push(shared::calendar::DayOff {
-        date: wednesday,
-        name_vi: "Nghỉ bù thử".into(),
-        name_en: String::new(),
-    });
-    let _: CalendarYear = ok_json(
-        app.client
-            .put(app.url(&path))
-            .bearer_auth(&app.admin_token)
-            .json(&year)
-            .send()
-            .await
-            .unwrap(),
-    )
+    edit_calendar(&app, wednesday.year(), |year| {
+        assert!(!year.days_off.iter().any(|d| d.date == wednesday));
+        year.days_off.push(shared::calendar::DayOff {
+            date: wednesday,
+            name_vi: "Nghỉ bù thử".into(),
+            name_en: String::new(),
+        });
+    })
     .await;
 
     // No digest the day before the day off, nor on it, nor too early the week after.
@@ -613,25 +620,16 @@ async fn the_background_job_of_two_processes_sends_the_digest_once() {
     // Tomorrow is made a working day (a make-up day if it is a weekend, no day off), and
     // commune A's reception day.
     let tomorrow = Date::from_unix_ms_vietnam(server::db::now_ms()).add_days(1);
-    let path = format!("/api/v1/calendar/{}", tomorrow.year());
-    let mut year: CalendarYear = ok_json(app.get(&path, &app.admin_token).await).await;
-    year.days_off.retain(|d| d.date != tomorrow);
-    if tomorrow.weekday() >= 6 {
-        year.make_up_days.push(shared::calendar::MakeUpDay {
-            date: tomorrow,
-            note_vi: "Làm bù thử".into(),
-            note_en: String::new(),
-        });
-    }
-    let _: CalendarYear = ok_json(
-        app.client
-            .put(app.url(&path))
-            .bearer_auth(&app.admin_token)
-            .json(&year)
-            .send()
-            .await
-            .unwrap(),
-    )
+    edit_calendar(&app, tomorrow.year(), |year| {
+        year.days_off.retain(|d| d.date != tomorrow);
+        if tomorrow.weekday() >= 6 {
+            year.make_up_days.push(shared::calendar::MakeUpDay {
+                date: tomorrow,
+                note_vi: "Làm bù thử".into(),
+                note_en: String::new(),
+            });
+        }
+    })
     .await;
     app.another_process().await;
     set_unit(
