@@ -1,6 +1,8 @@
 //! Staff photos: decoded with limits, turned upright, shrunk, and re-encoded as a fresh JPEG so
 //! that no metadata of the original file survives.
 
+use crate::error::AppError;
+use shared::redaction::{RedactionMode, RedactionRegion};
 use shared::{ApiError, ErrorCode};
 use std::io::Cursor;
 
@@ -299,6 +301,78 @@ pub fn process_report_photo(
     })
 }
 
+/// On its longer side, a blurred region keeps this many colour cells, whatever its size: a face
+/// filling the region comes out as a few smooth blobs, and a face smaller than the region
+/// vanishes inside one cell.
+pub const BLUR_CELLS: u32 = 6;
+
+/// A region of a `width` x `height` image in pixels (left, top, width, height), widened to
+/// whole pixels outward so that no sliver at its edge escapes; at least one pixel each way.
+fn region_pixels(r: &RedactionRegion, width: u32, height: u32) -> (u32, u32, u32, u32) {
+    let full = u64::from(shared::redaction::FULL);
+    let floor = |v: u16, side: u32| (u64::from(v) * u64::from(side) / full) as u32;
+    let ceil = |v: u16, side: u32| (u64::from(v) * u64::from(side)).div_ceil(full) as u32;
+    let x0 = floor(r.x, width).min(width.saturating_sub(1));
+    let y0 = floor(r.y, height).min(height.saturating_sub(1));
+    let x1 = ceil(r.x.saturating_add(r.w), width).clamp(x0 + 1, width);
+    let y1 = ceil(r.y.saturating_add(r.h), height).clamp(y0 + 1, height);
+    (x0, y0, x1 - x0, y1 - y0)
+}
+
+/// Replaces a region by its own content shrunk to at most [`BLUR_CELLS`] cells a side and
+/// stretched back smoothly: only the average colours of a few large cells survive.
+fn blur_region(img: &mut image::RgbImage, (x, y, w, h): (u32, u32, u32, u32)) {
+    use image::imageops::{self, FilterType};
+    let long = w.max(h);
+    let cells = |side: u32| (side * BLUR_CELLS).div_ceil(long).clamp(1, BLUR_CELLS);
+    let crop = imageops::crop_imm(&*img, x, y, w, h).to_image();
+    // Triangle when shrinking averages every pixel of a cell; when stretching, it interpolates
+    // between cells, so no block edges show.
+    let small = imageops::resize(&crop, cells(w), cells(h), FilterType::Triangle);
+    let smooth = imageops::resize(&small, w, h, FilterType::Triangle);
+    imageops::replace(img, &smooth, i64::from(x), i64::from(y));
+}
+
+fn black_region(img: &mut image::RgbImage, (x, y, w, h): (u32, u32, u32, u32)) {
+    for py in y..y + h {
+        for px in x..x + w {
+            img.put_pixel(px, py, image::Rgb([0, 0, 0]));
+        }
+    }
+}
+
+/// The redacted copy of a stored photo (its full-size JPEG): the regions blacked out or
+/// blurred, re-encoded as a full-size JPEG and a thumbnail of at most `thumb_side` pixels.
+/// Black regions are painted before the blurs and again after, so a blur overlapping a black
+/// region averages black, never what lies beneath, and the black stays black. The input is
+/// never changed. CPU work: call it from `spawn_blocking`.
+pub fn redact_jpeg(
+    original: &[u8],
+    regions: &[RedactionRegion],
+    thumb_side: u32,
+) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
+    let mut img = image::load_from_memory_with_format(original, image::ImageFormat::Jpeg)
+        .map_err(AppError::internal)
+        .map_err(|e| e.0)?
+        .to_rgb8();
+    let (width, height) = img.dimensions();
+    let (black, blur): (Vec<_>, Vec<_>) =
+        regions.iter().partition(|r| r.mode == RedactionMode::Black);
+    for r in &black {
+        black_region(&mut img, region_pixels(r, width, height));
+    }
+    for r in &blur {
+        blur_region(&mut img, region_pixels(r, width, height));
+    }
+    for r in &black {
+        black_region(&mut img, region_pixels(r, width, height));
+    }
+    let thumb = image::DynamicImage::ImageRgb8(img.clone())
+        .thumbnail(thumb_side, thumb_side)
+        .to_rgb8();
+    Ok((encode_jpeg(&img, 82)?, encode_jpeg(&thumb, 75)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,5 +525,165 @@ mod tests {
                 .status(),
             413
         );
+    }
+
+    fn region(x: u16, y: u16, w: u16, h: u16, mode: RedactionMode) -> RedactionRegion {
+        RedactionRegion { x, y, w, h, mode }
+    }
+
+    /// Deterministic noise (an LCG): every pixel unrelated to its neighbours, the finest
+    /// detail an image can hold, like the features of a face at a larger scale.
+    fn noise(width: u32, height: u32, seed: u32) -> image::RgbImage {
+        let mut state = seed;
+        image::RgbImage::from_fn(width, height, |_, _| {
+            let mut next = || {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 24) as u8
+            };
+            image::Rgb([next(), next(), next()])
+        })
+    }
+
+    fn jpeg(img: &image::RgbImage) -> Vec<u8> {
+        encode_jpeg(img, 95).unwrap()
+    }
+
+    fn decode(bytes: &[u8]) -> image::RgbImage {
+        image::load_from_memory(bytes).unwrap().to_rgb8()
+    }
+
+    /// Mean absolute difference per channel between two same-sized areas.
+    fn mean_diff(
+        a: &image::RgbImage,
+        b: &image::RgbImage,
+        (x, y, w, h): (u32, u32, u32, u32),
+    ) -> f64 {
+        let mut sum = 0u64;
+        for py in y..y + h {
+            for px in x..x + w {
+                for c in 0..3 {
+                    sum += u64::from(a.get_pixel(px, py)[c].abs_diff(b.get_pixel(px, py)[c]));
+                }
+            }
+        }
+        sum as f64 / f64::from(w * h * 3)
+    }
+
+    #[test]
+    fn regions_cover_whole_pixels_outward() {
+        let r = region(100, 250, 200, 500, RedactionMode::Black);
+        assert_eq!(region_pixels(&r, 1000, 1000), (100, 250, 200, 500));
+        // 10.0 % .. 30.0 % of 333 px is 33.3 .. 99.9: pixels 33 to 99 inclusive.
+        assert_eq!(region_pixels(&r, 333, 10), (33, 2, 67, 6));
+        let tiny = region(999, 999, 1, 1, RedactionMode::Black);
+        assert_eq!(region_pixels(&tiny, 10, 10), (9, 9, 1, 1));
+        let whole = region(0, 0, 1000, 1000, RedactionMode::Blur);
+        assert_eq!(region_pixels(&whole, 640, 480), (0, 0, 640, 480));
+    }
+
+    #[test]
+    fn a_black_region_is_black_and_the_rest_is_left_alone() {
+        let bytes = jpeg(&noise(400, 300, 7));
+        let (full, thumb) = redact_jpeg(
+            &bytes,
+            &[region(250, 100, 500, 500, RedactionMode::Black)],
+            80,
+        )
+        .unwrap();
+        let out = decode(&full);
+        assert_eq!(out.dimensions(), (400, 300));
+        // The region is pixels 100..300 x 30..180; inside, a JPEG block (16 px for colour)
+        // away from its edge: black.
+        for y in 46..164 {
+            for x in 116..284 {
+                let p = out.get_pixel(x, y);
+                assert!(p.0.iter().all(|&c| c < 12), "({x},{y}) is {:?}", p.0);
+            }
+        }
+        // Outside, the same pixels as the photo re-encoded without any region.
+        let (unredacted, _) = redact_jpeg(&bytes, &[], 80).unwrap();
+        let unredacted = decode(&unredacted);
+        assert!(mean_diff(&out, &unredacted, (0, 192, 400, 108)) < 1.0);
+        assert!(mean_diff(&out, &unredacted, (0, 0, 96, 300)) < 1.0);
+        assert!(mean_diff(&out, &unredacted, (100, 30, 200, 150)) > 60.0);
+        let thumb_img = decode(&thumb);
+        assert_eq!(thumb_img.dimensions(), (80, 60));
+        let centre = thumb_img.get_pixel(40, 20);
+        assert!(centre.0.iter().all(|&c| c < 12), "{:?}", centre.0);
+        assert!(jpeg_metadata_segments(&full).is_empty());
+        assert!(jpeg_metadata_segments(&thumb).is_empty());
+    }
+
+    #[test]
+    fn a_blurred_region_keeps_no_detail_smaller_than_a_sixth_of_it() {
+        // Two different "faces": unrelated fine detail, the same overall colour. Blurred, they
+        // must come out nearly the same, though the originals differ on every pixel.
+        // The region is pixels 100..280 x 37..218; measured a JPEG block inside its edges.
+        let area = (112, 56, 160, 152);
+        let regions = [region(250, 125, 450, 600, RedactionMode::Blur)];
+        let a = jpeg(&noise(400, 300, 1));
+        let b = jpeg(&noise(400, 300, 2));
+        let (ra, _) = redact_jpeg(&a, &regions, 320).unwrap();
+        let (rb, _) = redact_jpeg(&b, &regions, 320).unwrap();
+        let (da, db) = (decode(&a), decode(&b));
+        let (ra, rb) = (decode(&ra), decode(&rb));
+        let apart = mean_diff(&da, &db, area);
+        let blurred_apart = mean_diff(&ra, &rb, area);
+        assert!(apart > 60.0, "the originals differ: {apart}");
+        assert!(
+            blurred_apart < 6.0,
+            "blurred, they still differ by {blurred_apart}"
+        );
+        // Neighbouring pixels of the blurred region differ by almost nothing: no edges left.
+        let mut step = 0u64;
+        let (x, y, w, h) = area;
+        for py in y..y + h {
+            for px in x..x + w - 1 {
+                for c in 0..3 {
+                    step +=
+                        u64::from(ra.get_pixel(px, py)[c].abs_diff(ra.get_pixel(px + 1, py)[c]));
+                }
+            }
+        }
+        let step = step as f64 / f64::from((w - 1) * h * 3);
+        assert!(step < 2.0, "neighbours still differ by {step}");
+        // Outside the region the photo is as it was.
+        let (unredacted, _) = redact_jpeg(&a, &[], 320).unwrap();
+        assert!(mean_diff(&ra, &decode(&unredacted), (0, 0, 96, 300)) < 1.0);
+    }
+
+    #[test]
+    fn a_blur_over_a_black_region_does_not_bring_back_what_was_under_it() {
+        let bytes = jpeg(&noise(200, 200, 3));
+        let black = region(0, 0, 500, 1000, RedactionMode::Black);
+        let blur = region(250, 0, 750, 1000, RedactionMode::Blur);
+        let (full, _) = redact_jpeg(&bytes, &[blur, black], 100).unwrap();
+        let out = decode(&full);
+        for y in 10..190 {
+            for x in 10..90 {
+                assert!(out.get_pixel(x, y).0.iter().all(|&c| c < 12));
+            }
+        }
+    }
+
+    #[test]
+    fn a_real_photo_is_redacted_at_its_stored_size() {
+        let stored =
+            process_report_photo(&testdata("Canon_40D.jpg"), &PhotoLimits::default()).unwrap();
+        let (full, thumb) = redact_jpeg(
+            &stored.full,
+            &[
+                region(0, 0, 300, 300, RedactionMode::Blur),
+                region(700, 700, 300, 300, RedactionMode::Black),
+            ],
+            320,
+        )
+        .unwrap();
+        let out = decode(&full);
+        assert_eq!(out.dimensions(), (stored.width, stored.height));
+        let corner = out.get_pixel(stored.width - 5, stored.height - 5);
+        assert!(corner.0.iter().all(|&c| c < 12));
+        let thumb = decode(&thumb);
+        assert!(thumb.width().max(thumb.height()) <= 320);
     }
 }

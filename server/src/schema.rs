@@ -192,6 +192,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The redacted copy of a report photo and its regions (JSON); the original stays in
+    /// report_photos.
+    photo_redactions (photo_id) {
+        photo_id -> Text,
+        report_id -> Text,
+        regions -> Text,
+        full_bytes -> Binary,
+        thumb_bytes -> Binary,
+        redacted_by -> Nullable<Text>,
+        redacted_at -> BigInt,
+    }
+}
+
+diesel::table! {
     job_leases (name) {
         name -> Text,
         holder -> Text,
@@ -326,6 +340,7 @@ diesel::joinable!(case_apologies -> reports (report_id));
 diesel::joinable!(reports -> units (unit_id));
 diesel::joinable!(report_photos -> reports (report_id));
 diesel::joinable!(report_events -> reports (report_id));
+diesel::joinable!(photo_redactions -> report_photos (photo_id));
 diesel::joinable!(counters -> units (unit_id));
 diesel::joinable!(ratings -> counters (counter_id));
 diesel::joinable!(staff -> units (unit_id));
@@ -344,6 +359,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     report_photos,
     report_events,
+    photo_redactions,
     job_leases,
     case_apologies,
     calendar_years,

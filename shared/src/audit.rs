@@ -27,6 +27,8 @@ pub mod action {
     pub const UNIT_IMPORT: &str = "unit.import";
     pub const CALENDAR_SAVE: &str = "settings.calendar";
     pub const DEADLINES_SAVE: &str = "settings.deadlines";
+    /// A case's photo redacted (its regions set or replaced); the object is the photo.
+    pub const PHOTO_REDACT: &str = "photo.redact";
 }
 
 /// "Đăng nhập" / "Sign-in" for an action name; an action without a label shows its name.
@@ -47,6 +49,7 @@ pub fn action_label(name: &str, lang: Lang) -> String {
         action::UNIT_IMPORT => Some(("Nhập đơn vị từ CSV", "Units imported from CSV")),
         action::CALENDAR_SAVE => Some(("Sửa lịch ngày nghỉ", "Calendar of days off changed")),
         action::DEADLINES_SAVE => Some(("Sửa thời hạn giải quyết", "Deadline settings changed")),
+        action::PHOTO_REDACT => Some(("Che ảnh của phản ánh", "Case photo redacted")),
         _ => None,
     };
     if let Some((vi, en)) = fixed {
@@ -68,7 +71,7 @@ pub struct AuditQuery {
     /// An action name (`auth.login_failed`), or a prefix ending in a dot (`case.`).
     #[serde(default)]
     pub action: Option<String>,
-    /// `case`, `account`, `unit`, `reception_session`, `settings`, `session`.
+    /// `case`, `photo`, `account`, `unit`, `reception_session`, `settings`, `session`.
     #[serde(default)]
     pub object_kind: Option<String>,
     #[serde(default)]

@@ -16,6 +16,7 @@ pub mod error;
 pub mod i18n;
 pub mod model;
 pub mod reception;
+pub mod redaction;
 pub mod report;
 pub mod review;
 pub mod routing;
