@@ -106,6 +106,14 @@ pub trait Backend: Send + Sync {
     ) -> R<shared::audit::AuditPage>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
+    /// Sets (or replaces) the redaction of a case's photo.
+    async fn redact_photo(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+        photo_id: String,
+        request: shared::redaction::RedactionRequest,
+    ) -> R<shared::redaction::PhotoRedaction>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

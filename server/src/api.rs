@@ -120,6 +120,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/cases/{id}/photos/{photo_id}",
                 web::get().to(get_case_photo),
             )
+            .route(
+                "/cases/{id}/photos/{photo_id}/redaction",
+                web::put().to(put_photo_redaction),
+            )
             .route("/cases/{id}/actions", web::post().to(act_on_case))
             .route("/audit", web::get().to(list_audit))
             .route("/import/units", web::post().to(import_units))
@@ -144,7 +148,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_staff, create_staff, get_staff, update_staff, get_staff_photo, put_staff_photo,
         list_accounts, create_account, get_account, update_account,
         list_flagged_ratings, review_ratings,
-        list_cases, get_case, get_case_photo, act_on_case, get_calendar_year, put_calendar_year,
+        list_cases, get_case, get_case_photo, put_photo_redaction, act_on_case, get_calendar_year, put_calendar_year,
         open_reception, get_reception, record_reception_entry, reception_log_xlsx,
         get_deadline_rules, put_deadline_rules,
         import_units, import_staff, list_audit,
@@ -154,7 +158,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome,
         CaseSummary, CasePage, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, shared::reception::ReceptionSession, shared::reception::ReceptionEntry, shared::reception::NewReceptionEntry, OpenReception, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
         shared::calendar::Stage, shared::calendar::DeadlineState,
-        shared::audit::AuditEntry, shared::audit::AuditPage)),
+        shared::audit::AuditEntry, shared::audit::AuditPage,
+        shared::redaction::RedactionRequest, shared::redaction::RedactionRegion, shared::redaction::RedactionMode, shared::redaction::PhotoRedaction)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Đăng nhập / Sign-in"),
@@ -587,10 +592,15 @@ struct PhotoSize {
     /// `true`: the 320 px thumbnail instead of the full photo.
     #[serde(default)]
     thumb: bool,
+    /// `true`: the original of a redacted photo, for the committee only (404 for anyone else).
+    #[serde(default)]
+    original: bool,
 }
 
 /// A photo of a case, to those who may read the case (the same check as the case itself:
 /// the routing of `shared::routing` and the reader's role); never cached by a shared cache.
+/// Once the photo is redacted, its redacted copy; the original only to the committee, with
+/// `original=true`.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/photos/{photo_id}", tag = "cases",
     params(("id" = String, Path), ("photo_id" = String, Path), PhotoSize), security(("bearer" = [])),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
@@ -601,15 +611,38 @@ async fn get_case_photo(
     size: web::Query<PhotoSize>,
 ) -> AppResult<HttpResponse> {
     let (id, photo_id) = path.into_inner();
-    let thumb = size.thumb;
+    let variant = crate::services::redaction::PhotoVariant {
+        thumb: size.thumb,
+        original: size.original,
+    };
     let (content_type, bytes) = state
         .db
-        .run(move |c| cases::photo(c, &actor, &id, &photo_id, thumb))
+        .run(move |c| cases::photo(c, &actor, &id, &photo_id, variant))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))
+}
+
+/// Redacts a photo of a case: `{"regions": [{"x": 100, "y": 250, "w": 200, "h": 300, "mode":
+/// "blur"}]}`, each rectangle in thousandths of the photo's width and height, 1 to 20 of them,
+/// `black` or `blur`. Replaces any earlier redaction; the original is kept and stays visible to
+/// the committee alone. For the committee over the case and the head handling it (403 for an
+/// assigned officer); bad regions are 400 and change nothing. Written to the audit log.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/photos/{photo_id}/redaction", tag = "cases",
+    params(("id" = String, Path), ("photo_id" = String, Path)), request_body = shared::redaction::RedactionRequest, security(("bearer" = [])),
+    responses((status = 200, body = shared::redaction::PhotoRedaction), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn put_photo_redaction(
+    state: State,
+    actor: Actor,
+    path: web::Path<(String, String)>,
+    body: JsonBody<shared::redaction::RedactionRequest>,
+) -> AppResult<Json<shared::redaction::PhotoRedaction>> {
+    let (id, photo_id) = path.into_inner();
+    crate::services::redaction::redact(&state.db, actor, id, photo_id, body.into_inner())
+        .await
+        .map(web::Json)
 }
 
 /// Takes an action on a case (`{"action": "accept"}`, `{"action": "decline", "reason":

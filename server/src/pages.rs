@@ -607,6 +607,18 @@ impl Backend for PagesBackend {
             .await
             .map_err(|e| e.0)
     }
+    async fn redact_photo(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+        photo_id: String,
+        request: shared::redaction::RedactionRequest,
+    ) -> Result<shared::redaction::PhotoRedaction, ApiError> {
+        let actor = self.actor(auth).await?;
+        crate::services::redaction::redact(&self.0.db, actor, case_id, photo_id, request)
+            .await
+            .map_err(|e| e.0)
+    }
     async fn deadline_rules(
         &self,
         auth: &PageAuth,

@@ -299,6 +299,13 @@ pub struct CaseDetail {
     /// The officer account the case is assigned to.
     pub assigned_to: Option<String>,
     pub photos: Vec<String>,
+    /// The photos that have a redaction (everyone but the committee sees only the redacted
+    /// copy), with their regions.
+    #[serde(default)]
+    pub photo_redactions: Vec<crate::redaction::PhotoRedaction>,
+    /// The reader may redact the photos (`shared::redaction::may_redact`).
+    #[serde(default)]
+    pub may_redact_photos: bool,
     pub timeline: Vec<CaseEvent>,
     /// How the reader acts on this case.
     pub your_role: Actor,

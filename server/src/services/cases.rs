@@ -1154,17 +1154,18 @@ pub fn reception_agenda(
 }
 
 /// A photo of a case, for a reader who may see the case ([`role_on_case`]); otherwise "not
-/// found", as for the case itself.
+/// found", as for the case itself. A redacted photo is served as its redacted copy
+/// ([`super::redaction::photo_for`]).
 pub fn photo(
     conn: &mut DbConn,
     account: &Account,
     case_id: &str,
     photo_id: &str,
-    thumb: bool,
+    variant: super::redaction::PhotoVariant,
 ) -> AppResult<(String, Vec<u8>)> {
     let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
-    role_on_case(account, &case).ok_or_else(AppError::not_found)?;
-    super::reports::photo(conn, case_id, photo_id, thumb)
+    let role = role_on_case(account, &case).ok_or_else(AppError::not_found)?;
+    super::redaction::photo_for(conn, role, case_id, photo_id, variant)
 }
 
 /// The case page. The first time the handling side opens a case, the citizen's timeline says
@@ -1235,6 +1236,8 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
         None => None,
     };
     let photos = super::reports::photo_ids(conn, id)?;
+    let photo_redactions = super::redaction::of_case(conn, id)?;
+    let may_redact_photos = !photos.is_empty() && shared::redaction::may_redact(role);
     let names: Vec<(String, String)> = {
         let ids: Vec<String> = events.iter().filter_map(|e| e.9.clone()).collect();
         db_run!(conn, {
@@ -1323,6 +1326,8 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
         staff_name,
         assigned_to,
         photos,
+        photo_redactions,
+        may_redact_photos,
         timeline,
         your_role: role,
         allowed_actions: allowed,

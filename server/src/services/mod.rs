@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod overdue;
 pub mod ratings;
 pub mod reception;
+pub mod redaction;
 pub mod reports;
 pub mod staff;
 pub mod units;

@@ -56,6 +56,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/deadline-rules", &["get", "put"]),
     ("/api/v1/cases/{id}", &["get"]),
     ("/api/v1/cases/{id}/photos/{photo_id}", &["get"]),
+    ("/api/v1/cases/{id}/photos/{photo_id}/redaction", &["put"]),
     ("/api/v1/cases/{id}/actions", &["post"]),
     ("/api/v1/counters/{id}/qr.svg", &["get"]),
     ("/api/v1/counters/{id}/qr.png", &["get"]),
@@ -95,6 +96,10 @@ async fn openapi_document_describes_every_route() {
     assert!(security("/api/v1/ratings/review", "post"));
     assert!(security("/api/v1/cases/{id}/actions", "post"));
     assert!(security("/api/v1/cases/{id}/photos/{photo_id}", "get"));
+    assert!(security(
+        "/api/v1/cases/{id}/photos/{photo_id}/redaction",
+        "put"
+    ));
     assert!(!security("/api/v1/reports/track/action", "post"));
     assert!(doc["components"]["schemas"]["CaseDetail"].is_object());
     assert!(doc["components"]["schemas"]["DeadlineRules"].is_object());
