@@ -550,6 +550,25 @@ pub async fn case_action(
     }
 }
 
+/// The case page's redaction form for one photo: its rows as typed (percentages of the photo;
+/// a blank or dropped row is no region), which replace the photo's redaction.
+#[server(prefix = "/fn", endpoint = "photo-redaction")]
+pub async fn redact_photo(
+    id: String,
+    photo_id: String,
+    #[server(default)] regions: Vec<shared::redaction::RegionForm>,
+) -> Result<shared::redaction::PhotoRedaction, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let request = shared::redaction::request_from_form(&regions).map_err(ssr::refuse)?;
+    match b.redact_photo(&auth, id, photo_id, request).await {
+        Ok(redaction) => {
+            ssr::saved(None);
+            Ok(redaction)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
 #[server(prefix = "/fn", endpoint = "calendar-year")]
 pub async fn get_calendar_year(year: i32) -> Result<shared::calendar::CalendarYear, FnError> {
     let (b, auth) = ssr::backend()?;

@@ -6,6 +6,7 @@
 use crate::components::{lang, outcome, FormOutcome};
 use crate::fns::{get_case, list_cases, CaseAction};
 use crate::format::datetime_vn;
+use crate::pages::case_photos::CasePhotos;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::case::{CaseDeadline, CaseDetail, CaseQuery};
@@ -184,25 +185,6 @@ fn CursorPager(total: String, next: Option<String>, first: bool, base: String) -
     }
 }
 
-/// The case's photos as thumbnails, each a link to the full photo. Both come from the case's
-/// own photo endpoint, which checks the reader as the case page does.
-fn case_photos(case_id: &str, photos: &[String], lang: Lang) -> AnyView {
-    if photos.is_empty() {
-        return view! { "—" }.into_any();
-    }
-    let items = photos
-        .iter()
-        .enumerate()
-        .map(|(i, photo)| {
-            let full = format!("/api/v1/cases/{case_id}/photos/{photo}");
-            let thumb = format!("{full}?thumb=true");
-            let alt = format!("{} {}", lang.pick("Ảnh", "Photo"), i + 1);
-            view! { <li><a href=full><img src=thumb alt=alt width="96" loading="lazy" /></a></li> }
-        })
-        .collect_view();
-    view! { <ul class="case-photos">{items}</ul> }.into_any()
-}
-
 #[component]
 pub fn CasePage() -> impl IntoView {
     let lang = lang();
@@ -297,7 +279,7 @@ fn CaseView(case: CaseDetail, act: ServerAction<CaseAction>) -> impl IntoView {
             <dt>{lang.pick("Nhận lúc", "Received")}</dt><dd>{datetime_vn(s.created_at)}</dd>
             <dt>{lang.pick("Xảy ra lúc", "Happened")}</dt><dd>{case.occurred_at.map(datetime_vn).unwrap_or_else(|| "—".into())}</dd>
             <dt>{lang.pick("Cán bộ xử lý", "Assigned to")}</dt><dd>{case.assigned_to.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>{lang.pick("Ảnh", "Photos")}</dt><dd>{case_photos(&s.id, &case.photos, lang)}</dd>
+            <dt>{lang.pick("Ảnh", "Photos")}</dt><dd><CasePhotos case=case.clone() /></dd>
             <dt>{lang.pick("Vai trò của bạn", "Your role")}</dt><dd>{case.your_role.label(lang)}</dd>
         </dl>
         <h2>{lang.pick("Nội dung", "What happened")}</h2>

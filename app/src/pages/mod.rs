@@ -1,6 +1,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod calendar;
+pub mod case_photos;
 pub mod cases;
 pub mod citizen;
 pub mod counters;
