@@ -18,6 +18,7 @@ mod outbox;
 mod rating_review;
 mod ratings;
 mod reception;
+mod redaction;
 mod reports;
 mod routing;
 mod staff;
