@@ -68,6 +68,19 @@ pub trait Backend: Send + Sync {
         id: String,
         action: shared::workflow::Action,
     ) -> R<shared::case::CaseDetail>;
+    /// The committee's patterns of a period.
+    async fn oversight_patterns(
+        &self,
+        auth: &PageAuth,
+        q: shared::oversight::PatternQuery,
+    ) -> R<shared::oversight::Patterns>;
+    /// Reveals an identified reporter to a committee member, who gives the reason.
+    async fn reveal_identity(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        reason: String,
+    ) -> R<shared::case::RevealedIdentity>;
     /// Opens this week's reception session of the head's unit (or finds it open).
     async fn open_reception(&self, auth: &PageAuth) -> R<shared::reception::ReceptionSession>;
     async fn reception(

@@ -498,6 +498,61 @@ pub async fn get_case(id: String) -> Result<shared::case::CaseDetail, FnError> {
     b.case(&auth, id).await.map_err(FnError)
 }
 
+/// The counters and the staff of the reader's units (or of one unit), as the choices of the
+/// inbox's two filters. One server function for both: the page's resource awaits one call.
+#[server(prefix = "/fn", endpoint = "case-filter-choices")]
+pub async fn case_filter_choices(
+    unit_id: Option<String>,
+) -> Result<(Vec<shared::case::Choice>, Vec<shared::case::Choice>), FnError> {
+    use shared::case::Choice;
+    let (b, auth) = ssr::backend()?;
+    let q = ListQuery {
+        unit_id,
+        per_page: Some(ListQuery::MAX_PER_PAGE),
+        ..Default::default()
+    };
+    let counters = b.counters(&auth, q.clone()).await.map_err(FnError)?;
+    let staff = b.staff_list(&auth, q).await.map_err(FnError)?;
+    Ok((
+        counters
+            .items
+            .into_iter()
+            .map(|c| Choice {
+                id: c.id,
+                name: c.name,
+            })
+            .collect(),
+        staff
+            .items
+            .into_iter()
+            .map(|s| Choice {
+                id: s.id,
+                name: s.full_name,
+            })
+            .collect(),
+    ))
+}
+
+/// The committee's patterns of a period (its workspace).
+#[server(prefix = "/fn", endpoint = "oversight-patterns", input = Json)]
+pub async fn oversight_patterns(
+    q: shared::oversight::PatternQuery,
+) -> Result<shared::oversight::Patterns, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.oversight_patterns(&auth, q).await.map_err(FnError)
+}
+
+/// A committee member reveals the reporter of a case, writing why; the case page then shows
+/// the identity to them (and the reveal to the rest of the committee).
+#[server(prefix = "/fn", endpoint = "case-identity")]
+pub async fn reveal_identity(
+    id: String,
+    #[server(default)] reason: String,
+) -> Result<shared::case::RevealedIdentity, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.reveal_identity(&auth, id, reason).await.map_err(FnError)
+}
+
 /// One action on a case from its page: the button's `action` names it, the other fields are
 /// its data (a reason, a text, the officer, the unit, the decision number).
 #[allow(clippy::too_many_arguments)]

@@ -128,6 +128,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("cases/:id") view=cases::CasePage />
                     <Route path=path!("import") view=import::ImportPage />
                     <Route path=path!("audit") view=audit::AuditLogPage />
+                    <Route path=path!("oversight") view=oversight::OversightPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -560,8 +560,11 @@ impl Backend for PagesBackend {
         auth: &PageAuth,
         id: String,
     ) -> Result<shared::case::CaseDetail, ApiError> {
-        self.run(auth, move |c, a| crate::services::cases::detail(c, a, &id))
-            .await
+        let key = self.0.data_key.clone();
+        self.run(auth, move |c, a| {
+            crate::services::cases::detail(c, a, &key, &id)
+        })
+        .await
     }
     async fn case_action(
         &self,
@@ -569,8 +572,32 @@ impl Backend for PagesBackend {
         id: String,
         action: shared::workflow::Action,
     ) -> Result<shared::case::CaseDetail, ApiError> {
+        let key = self.0.data_key.clone();
         self.run(auth, move |c, a| {
-            crate::services::cases::act(c, a, &id, &action)
+            crate::services::cases::act(c, a, &key, &id, &action)
+        })
+        .await
+    }
+    async fn oversight_patterns(
+        &self,
+        auth: &PageAuth,
+        q: shared::oversight::PatternQuery,
+    ) -> Result<shared::oversight::Patterns, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::oversight::patterns(c, a, &q)
+        })
+        .await
+    }
+    async fn reveal_identity(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        reason: String,
+    ) -> Result<shared::case::RevealedIdentity, ApiError> {
+        let key = self.0.data_key.clone();
+        let req = shared::case::RevealRequest { reason };
+        self.run(auth, move |c, a| {
+            crate::services::identity::reveal(c, a, &key, &id, &req)
         })
         .await
     }

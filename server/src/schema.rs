@@ -320,6 +320,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Each reveal of an identified reporter by a committee member, with its reason.
+    identity_reveals (id) {
+        id -> Text,
+        report_id -> Text,
+        account_id -> Text,
+        reason -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(identity_reveals -> reports (report_id));
+diesel::joinable!(identity_reveals -> accounts (account_id));
 diesel::joinable!(reception_sessions -> units (unit_id));
 diesel::joinable!(reception_entries -> reception_sessions (session_id));
 diesel::joinable!(case_apologies -> reports (report_id));
@@ -353,4 +366,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     deadline_settings,
     reception_digests,
     audit_log,
+    identity_reveals,
 );

@@ -19,6 +19,8 @@ pub mod action {
     pub const CASE_READ: &str = "case.read";
     /// Every action on a case is `case.` and the action's name (`case.accept`, …).
     pub const CASE_PREFIX: &str = "case.";
+    /// A committee member revealed an identified reporter, giving a reason.
+    pub const IDENTITY_REVEAL: &str = "identity.reveal";
     pub const RECEPTION_EXPORT: &str = "reception.export_xlsx";
     pub const ACCOUNT_CREATE: &str = "account.create";
     pub const ACCOUNT_UPDATE: &str = "account.update";
@@ -36,6 +38,7 @@ pub fn action_label(name: &str, lang: Lang) -> String {
         action::LOGIN_FAILED => Some(("Đăng nhập thất bại", "Failed sign-in")),
         action::LOGOUT => Some(("Đăng xuất", "Sign-out")),
         action::CASE_READ => Some(("Xem đơn tố cáo", "Read a denunciation")),
+        action::IDENTITY_REVEAL => Some(("Xem danh tính người gửi", "Reporter identity revealed")),
         action::RECEPTION_EXPORT => Some((
             "Tải sổ tiếp công dân (.xlsx)",
             "Reception log downloaded (.xlsx)",

@@ -15,6 +15,7 @@ pub mod deadline_settings;
 pub mod error;
 pub mod i18n;
 pub mod model;
+pub mod oversight;
 pub mod reception;
 pub mod report;
 pub mod review;

@@ -9,6 +9,7 @@ pub mod home;
 pub mod import;
 pub mod layout;
 pub mod login;
+pub mod oversight;
 pub mod ratings;
 pub mod reception;
 pub mod report;
