@@ -229,6 +229,7 @@ pub fn CasePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::pages::findings::CaseFindingsSection />
     }
 }
 
