@@ -3,7 +3,7 @@
 //! renames, moves and retires measures (plain form posts, then server actions once hydrated).
 //! A retired measure is no longer offered and stays on the findings that chose it.
 
-use crate::components::{lang, outcome, FieldMessage, FormOutcome};
+use crate::components::{clear_when_saved, lang, outcome, FieldMessage, FormOutcome};
 use crate::fns::{list_discipline_measures, CreateDisciplineMeasure, UpdateDisciplineMeasure};
 use leptos::prelude::*;
 use shared::finding::{DisciplineMeasure, MEASURE_NAME_MAX};
@@ -124,6 +124,8 @@ pub fn DisciplineMeasuresPage() -> impl IntoView {
         _ => None,
     });
     let update_saved = Signal::derive(move || matches!(update.value().get(), Some(Ok(_))));
+    let add_form = NodeRef::new();
+    clear_when_saved(create.value(), add_form);
     view! {
         <h1>{lang.pick("Hình thức kỷ luật", "Discipline measures")}</h1>
         <p class="hint">{lang.pick(
@@ -156,7 +158,7 @@ pub fn DisciplineMeasuresPage() -> impl IntoView {
                         <h2 id="new-measure">{lang.pick("Thêm hình thức kỷ luật", "Add a measure")}</h2>
                         <p class="hint">{lang.pick("Hình thức mới được thêm vào cuối danh sách (nặng nhất); dùng nút ↑ để chuyển lên.", "A new measure goes to the end of the list (the heaviest); move it up with ↑.")}</p>
                         <FormOutcome error=create_error saved=create_saved />
-                        <ActionForm action=create attr:class="grid-form new-measure">
+                        <ActionForm action=create node_ref=add_form attr:class="grid-form new-measure">
                             <label for="new-name_vi">{lang.pick("Tên tiếng Việt", "Vietnamese name")}</label>
                             <input id="new-name_vi" name="name_vi" required maxlength=MEASURE_NAME_MAX.to_string() />
                             <FieldMessage error=create_error field="name_vi" />

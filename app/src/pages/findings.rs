@@ -6,7 +6,7 @@
 //! and a server action once hydrated. A finding is never edited: the form under a current
 //! finding records a revision of it, and the revised one stays in the list, marked.
 
-use crate::components::{lang, outcome, FieldMessage, FormOutcome};
+use crate::components::{clear_when_saved, lang, outcome, FieldMessage, FormOutcome};
 use crate::fns::{get_case_findings, get_officer_record, RecordFinding};
 use crate::format::datetime_vn;
 use crate::pages::layout::me;
@@ -155,6 +155,9 @@ pub fn CaseFindingsSection() -> impl IntoView {
         _ => None,
     });
     let sent_ok = Signal::derive(move || matches!(record.value().get(), Some(Ok(_))));
+    // The list is re-rendered in place after a save, and would keep what was typed.
+    let new_form = NodeRef::new();
+    clear_when_saved(record.value(), new_form);
     view! {
         <Suspense fallback=move || view! { <p class="loading">{lang.pick("Đang tải kết luận…", "Loading findings…")}</p> }>
             {move || Suspend::new(async move {
@@ -167,7 +170,7 @@ pub fn CaseFindingsSection() -> impl IntoView {
                                 "Only the inspection committee overseeing the unit sees this section; the head and the officers handling the case do not. A recorded finding cannot be edited: to change it, record a revision; the earlier one is kept.",
                             )}</p>
                             <FormOutcome error=sent_error saved=sent_ok />
-                            <FindingsView f record error />
+                            <FindingsView f record error new_form />
                         </section>
                     }.into_any(),
                     // Not this reader's case: the case page above says so already.
@@ -185,6 +188,7 @@ fn FindingsView(
     f: CaseFindings,
     record: ServerAction<RecordFinding>,
     error: Signal<Option<shared::ApiError>>,
+    new_form: NodeRef<leptos::html::Form>,
 ) -> impl IntoView {
     let lang = lang();
     let case_id = f.report_id.clone();
@@ -252,7 +256,7 @@ fn FindingsView(
         });
         let fields = finding_fields("finding", &f.measures, lang);
         view! {
-            <ActionForm action=record attr:class="grid-form finding-form new-finding">
+            <ActionForm action=record node_ref=new_form attr:class="grid-form finding-form new-finding">
                 <input type="hidden" name="id" value=case_id />
                 <label for="finding-staff">{lang.pick("Cán bộ được kết luận", "Officer concerned")}</label>
                 <select id="finding-staff" name="staff_id">{options}{general}</select>
