@@ -119,6 +119,38 @@ pub trait Backend: Send + Sync {
     ) -> R<shared::audit::AuditPage>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
+    /// The committee's findings on a case, with what the form to record one offers.
+    async fn case_findings(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+    ) -> R<shared::finding::CaseFindings>;
+    /// Records a finding (or a revision of the current one) on a case.
+    async fn record_finding(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+        input: shared::finding::NewFinding,
+    ) -> R<shared::finding::CaseFindings>;
+    /// An officer's record of reports, findings, discipline and referrals (the committee).
+    async fn officer_record(
+        &self,
+        auth: &PageAuth,
+        staff_id: String,
+    ) -> R<shared::finding::OfficerRecord>;
+    /// The discipline measures, lightest first, retired ones included.
+    async fn discipline_measures(&self, auth: &PageAuth) -> R<shared::finding::DisciplineMeasures>;
+    async fn create_discipline_measure(
+        &self,
+        auth: &PageAuth,
+        input: shared::finding::NewDisciplineMeasure,
+    ) -> R<shared::finding::DisciplineMeasure>;
+    async fn update_discipline_measure(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        patch: shared::finding::DisciplineMeasurePatch,
+    ) -> R<shared::finding::DisciplineMeasure>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

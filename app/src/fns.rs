@@ -719,3 +719,125 @@ pub async fn record_reception(
         Err(e) => Err(ssr::refuse(e)),
     }
 }
+
+#[server(prefix = "/fn", endpoint = "case-findings")]
+pub async fn get_case_findings(id: String) -> Result<shared::finding::CaseFindings, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.case_findings(&auth, id).await.map_err(FnError)
+}
+
+/// A finding from the case page: the new finding's form (its officer select sends "" for "no
+/// officer in particular"), or the revision form under a current finding, which sends
+/// `revises` and no officer. Empty selects and texts are "none".
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "finding-record")]
+pub async fn record_finding(
+    id: String,
+    #[server(default)] staff_id: Option<String>,
+    #[server(default)] conclusion: String,
+    #[server(default)] discipline_id: String,
+    #[server(default)] referral_to: String,
+    #[server(default)] referral_text: String,
+    #[server(default)] note: String,
+    #[server(default)] revises: String,
+) -> Result<shared::finding::CaseFindings, FnError> {
+    use shared::finding::{Conclusion, NewFinding, ReferralTarget};
+    let (b, auth) = ssr::backend()?;
+    let unknown = |field: &str| {
+        ssr::refuse(shared::ApiError::field(
+            field,
+            shared::FieldCode::InvalidValue,
+            "Lựa chọn không hợp lệ.",
+            "Not one of the choices.",
+        ))
+    };
+    let conclusion = match opt(conclusion) {
+        None => None,
+        Some(c) => Some(Conclusion::parse(&c).ok_or_else(|| unknown("conclusion"))?),
+    };
+    let referral_to = match opt(referral_to) {
+        None => None,
+        Some(r) => Some(ReferralTarget::parse(&r).ok_or_else(|| unknown("referral_to"))?),
+    };
+    let input = NewFinding {
+        staff_id: staff_id.map(opt),
+        conclusion,
+        discipline_id: opt(discipline_id),
+        referral_to,
+        referral_text: opt(referral_text),
+        note,
+        revises: opt(revises),
+    };
+    match b.record_finding(&auth, id, input).await {
+        Ok(findings) => {
+            ssr::saved(None);
+            Ok(findings)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "officer-record")]
+pub async fn get_officer_record(id: String) -> Result<shared::finding::OfficerRecord, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.officer_record(&auth, id).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "discipline-measures")]
+pub async fn list_discipline_measures() -> Result<shared::finding::DisciplineMeasures, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.discipline_measures(&auth).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "discipline-measure-create")]
+pub async fn create_discipline_measure(
+    #[server(default)] name_vi: String,
+    #[server(default)] name_en: String,
+) -> Result<shared::finding::DisciplineMeasure, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let input = shared::finding::NewDisciplineMeasure { name_vi, name_en };
+    match b.create_discipline_measure(&auth, input).await {
+        Ok(m) => {
+            ssr::saved(None);
+            Ok(m)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+/// A change from the discipline list page: the rename form sends both names, the move
+/// buttons a `position`, the retire and restore buttons `active`.
+#[server(prefix = "/fn", endpoint = "discipline-measure-update")]
+pub async fn update_discipline_measure(
+    id: String,
+    #[server(default)] name_vi: Option<String>,
+    #[server(default)] name_en: Option<String>,
+    #[server(default)] position: Option<String>,
+    #[server(default)] active: Option<String>,
+) -> Result<shared::finding::DisciplineMeasure, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let position = match position.and_then(opt) {
+        None => None,
+        Some(p) => Some(p.parse::<u32>().map_err(|_| {
+            ssr::refuse(shared::ApiError::field(
+                "position",
+                shared::FieldCode::InvalidFormat,
+                "Vị trí phải là một số.",
+                "The place must be a number.",
+            ))
+        })?),
+    };
+    let patch = shared::finding::DisciplineMeasurePatch {
+        name_vi,
+        name_en,
+        position,
+        active: active.map(|a| a == "true"),
+    };
+    match b.update_discipline_measure(&auth, id, patch).await {
+        Ok(m) => {
+            ssr::saved(None);
+            Ok(m)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}

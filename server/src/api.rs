@@ -129,6 +129,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/audit", web::get().to(list_audit))
             .route("/import/units", web::post().to(import_units))
             .route("/import/staff", web::post().to(import_staff))
+            .configure(crate::findings_api::configure)
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(AppError(ApiError::with_message(
                     ErrorCode::NotFound,
@@ -202,6 +203,7 @@ async fn openapi_json() -> HttpResponse {
     doc.merge(crate::citizen::CitizenApiDoc::openapi());
     doc.merge(crate::report_api::ReportApiDoc::openapi());
     doc.merge(crate::qr::QrApiDoc::openapi());
+    doc.merge(crate::findings_api::FindingsApiDoc::openapi());
     HttpResponse::Ok().json(doc)
 }
 

@@ -650,4 +650,62 @@ impl Backend for PagesBackend {
             .await
             .map_err(|e| e.0)
     }
+    async fn case_findings(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+    ) -> Result<shared::finding::CaseFindings, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::case_findings(c, a, &case_id)
+        })
+        .await
+    }
+    async fn record_finding(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+        input: shared::finding::NewFinding,
+    ) -> Result<shared::finding::CaseFindings, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::record(c, a, &case_id, &input)
+        })
+        .await
+    }
+    async fn officer_record(
+        &self,
+        auth: &PageAuth,
+        staff_id: String,
+    ) -> Result<shared::finding::OfficerRecord, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::officer_record(c, a, &staff_id)
+        })
+        .await
+    }
+    async fn discipline_measures(
+        &self,
+        auth: &PageAuth,
+    ) -> Result<shared::finding::DisciplineMeasures, ApiError> {
+        self.run(auth, crate::services::findings::measures).await
+    }
+    async fn create_discipline_measure(
+        &self,
+        auth: &PageAuth,
+        input: shared::finding::NewDisciplineMeasure,
+    ) -> Result<shared::finding::DisciplineMeasure, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::create_measure(c, a, &input)
+        })
+        .await
+    }
+    async fn update_discipline_measure(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        patch: shared::finding::DisciplineMeasurePatch,
+    ) -> Result<shared::finding::DisciplineMeasure, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::update_measure(c, a, &id, &patch)
+        })
+        .await
+    }
 }

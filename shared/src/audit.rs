@@ -29,6 +29,10 @@ pub mod action {
     pub const UNIT_IMPORT: &str = "unit.import";
     pub const CALENDAR_SAVE: &str = "settings.calendar";
     pub const DEADLINES_SAVE: &str = "settings.deadlines";
+    /// The committee recorded a finding on a case (object: the case).
+    pub const FINDING_RECORD: &str = "finding.record";
+    /// A discipline measure added, renamed, moved, retired or offered again.
+    pub const DISCIPLINE_MEASURE_SAVE: &str = "settings.discipline_measure";
 }
 
 /// "Đăng nhập" / "Sign-in" for an action name; an action without a label shows its name.
@@ -50,6 +54,11 @@ pub fn action_label(name: &str, lang: Lang) -> String {
         action::UNIT_IMPORT => Some(("Nhập đơn vị từ CSV", "Units imported from CSV")),
         action::CALENDAR_SAVE => Some(("Sửa lịch ngày nghỉ", "Calendar of days off changed")),
         action::DEADLINES_SAVE => Some(("Sửa thời hạn giải quyết", "Deadline settings changed")),
+        action::FINDING_RECORD => Some(("Ghi kết luận, kỷ luật", "Finding recorded")),
+        action::DISCIPLINE_MEASURE_SAVE => Some((
+            "Sửa danh mục hình thức kỷ luật",
+            "Discipline measures changed",
+        )),
         _ => None,
     };
     if let Some((vi, en)) = fixed {

@@ -284,6 +284,7 @@ pub fn CasePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::pages::findings::CaseFindingsSection />
     }
 }
 

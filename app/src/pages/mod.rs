@@ -5,6 +5,8 @@ pub mod cases;
 pub mod citizen;
 pub mod counters;
 pub mod deadlines;
+pub mod discipline;
+pub mod findings;
 pub mod home;
 pub mod import;
 pub mod layout;
