@@ -68,6 +68,19 @@ pub trait Backend: Send + Sync {
         id: String,
         action: shared::workflow::Action,
     ) -> R<shared::case::CaseDetail>;
+    /// The committee's patterns of a period.
+    async fn oversight_patterns(
+        &self,
+        auth: &PageAuth,
+        q: shared::oversight::PatternQuery,
+    ) -> R<shared::oversight::Patterns>;
+    /// Reveals an identified reporter to a committee member, who gives the reason.
+    async fn reveal_identity(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        reason: String,
+    ) -> R<shared::case::RevealedIdentity>;
     /// Opens this week's reception session of the head's unit (or finds it open).
     async fn open_reception(&self, auth: &PageAuth) -> R<shared::reception::ReceptionSession>;
     async fn reception(
@@ -106,6 +119,38 @@ pub trait Backend: Send + Sync {
     ) -> R<shared::audit::AuditPage>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
+    /// The committee's findings on a case, with what the form to record one offers.
+    async fn case_findings(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+    ) -> R<shared::finding::CaseFindings>;
+    /// Records a finding (or a revision of the current one) on a case.
+    async fn record_finding(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+        input: shared::finding::NewFinding,
+    ) -> R<shared::finding::CaseFindings>;
+    /// An officer's record of reports, findings, discipline and referrals (the committee).
+    async fn officer_record(
+        &self,
+        auth: &PageAuth,
+        staff_id: String,
+    ) -> R<shared::finding::OfficerRecord>;
+    /// The discipline measures, lightest first, retired ones included.
+    async fn discipline_measures(&self, auth: &PageAuth) -> R<shared::finding::DisciplineMeasures>;
+    async fn create_discipline_measure(
+        &self,
+        auth: &PageAuth,
+        input: shared::finding::NewDisciplineMeasure,
+    ) -> R<shared::finding::DisciplineMeasure>;
+    async fn update_discipline_measure(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        patch: shared::finding::DisciplineMeasurePatch,
+    ) -> R<shared::finding::DisciplineMeasure>;
     /// Sets (or replaces) the redaction of a case's photo.
     async fn redact_photo(
         &self,

@@ -498,6 +498,61 @@ pub async fn get_case(id: String) -> Result<shared::case::CaseDetail, FnError> {
     b.case(&auth, id).await.map_err(FnError)
 }
 
+/// The counters and the staff of the reader's units (or of one unit), as the choices of the
+/// inbox's two filters. One server function for both: the page's resource awaits one call.
+#[server(prefix = "/fn", endpoint = "case-filter-choices")]
+pub async fn case_filter_choices(
+    unit_id: Option<String>,
+) -> Result<(Vec<shared::case::Choice>, Vec<shared::case::Choice>), FnError> {
+    use shared::case::Choice;
+    let (b, auth) = ssr::backend()?;
+    let q = ListQuery {
+        unit_id,
+        per_page: Some(ListQuery::MAX_PER_PAGE),
+        ..Default::default()
+    };
+    let counters = b.counters(&auth, q.clone()).await.map_err(FnError)?;
+    let staff = b.staff_list(&auth, q).await.map_err(FnError)?;
+    Ok((
+        counters
+            .items
+            .into_iter()
+            .map(|c| Choice {
+                id: c.id,
+                name: c.name,
+            })
+            .collect(),
+        staff
+            .items
+            .into_iter()
+            .map(|s| Choice {
+                id: s.id,
+                name: s.full_name,
+            })
+            .collect(),
+    ))
+}
+
+/// The committee's patterns of a period (its workspace).
+#[server(prefix = "/fn", endpoint = "oversight-patterns", input = Json)]
+pub async fn oversight_patterns(
+    q: shared::oversight::PatternQuery,
+) -> Result<shared::oversight::Patterns, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.oversight_patterns(&auth, q).await.map_err(FnError)
+}
+
+/// A committee member reveals the reporter of a case, writing why; the case page then shows
+/// the identity to them (and the reveal to the rest of the committee).
+#[server(prefix = "/fn", endpoint = "case-identity")]
+pub async fn reveal_identity(
+    id: String,
+    #[server(default)] reason: String,
+) -> Result<shared::case::RevealedIdentity, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.reveal_identity(&auth, id, reason).await.map_err(FnError)
+}
+
 /// One action on a case from its page: the button's `action` names it, the other fields are
 /// its data (a reason, a text, the officer, the unit, the decision number).
 #[allow(clippy::too_many_arguments)]
@@ -679,6 +734,128 @@ pub async fn record_reception(
         Ok(s) => {
             ssr::saved(None);
             Ok(s)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "case-findings")]
+pub async fn get_case_findings(id: String) -> Result<shared::finding::CaseFindings, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.case_findings(&auth, id).await.map_err(FnError)
+}
+
+/// A finding from the case page: the new finding's form (its officer select sends "" for "no
+/// officer in particular"), or the revision form under a current finding, which sends
+/// `revises` and no officer. Empty selects and texts are "none".
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "finding-record")]
+pub async fn record_finding(
+    id: String,
+    #[server(default)] staff_id: Option<String>,
+    #[server(default)] conclusion: String,
+    #[server(default)] discipline_id: String,
+    #[server(default)] referral_to: String,
+    #[server(default)] referral_text: String,
+    #[server(default)] note: String,
+    #[server(default)] revises: String,
+) -> Result<shared::finding::CaseFindings, FnError> {
+    use shared::finding::{Conclusion, NewFinding, ReferralTarget};
+    let (b, auth) = ssr::backend()?;
+    let unknown = |field: &str| {
+        ssr::refuse(shared::ApiError::field(
+            field,
+            shared::FieldCode::InvalidValue,
+            "Lựa chọn không hợp lệ.",
+            "Not one of the choices.",
+        ))
+    };
+    let conclusion = match opt(conclusion) {
+        None => None,
+        Some(c) => Some(Conclusion::parse(&c).ok_or_else(|| unknown("conclusion"))?),
+    };
+    let referral_to = match opt(referral_to) {
+        None => None,
+        Some(r) => Some(ReferralTarget::parse(&r).ok_or_else(|| unknown("referral_to"))?),
+    };
+    let input = NewFinding {
+        staff_id: staff_id.map(opt),
+        conclusion,
+        discipline_id: opt(discipline_id),
+        referral_to,
+        referral_text: opt(referral_text),
+        note,
+        revises: opt(revises),
+    };
+    match b.record_finding(&auth, id, input).await {
+        Ok(findings) => {
+            ssr::saved(None);
+            Ok(findings)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "officer-record")]
+pub async fn get_officer_record(id: String) -> Result<shared::finding::OfficerRecord, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.officer_record(&auth, id).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "discipline-measures")]
+pub async fn list_discipline_measures() -> Result<shared::finding::DisciplineMeasures, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.discipline_measures(&auth).await.map_err(FnError)
+}
+
+#[server(prefix = "/fn", endpoint = "discipline-measure-create")]
+pub async fn create_discipline_measure(
+    #[server(default)] name_vi: String,
+    #[server(default)] name_en: String,
+) -> Result<shared::finding::DisciplineMeasure, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let input = shared::finding::NewDisciplineMeasure { name_vi, name_en };
+    match b.create_discipline_measure(&auth, input).await {
+        Ok(m) => {
+            ssr::saved(None);
+            Ok(m)
+        }
+        Err(e) => Err(ssr::refuse(e)),
+    }
+}
+
+/// A change from the discipline list page: the rename form sends both names, the move
+/// buttons a `position`, the retire and restore buttons `active`.
+#[server(prefix = "/fn", endpoint = "discipline-measure-update")]
+pub async fn update_discipline_measure(
+    id: String,
+    #[server(default)] name_vi: Option<String>,
+    #[server(default)] name_en: Option<String>,
+    #[server(default)] position: Option<String>,
+    #[server(default)] active: Option<String>,
+) -> Result<shared::finding::DisciplineMeasure, FnError> {
+    let (b, auth) = ssr::backend()?;
+    let position = match position.and_then(opt) {
+        None => None,
+        Some(p) => Some(p.parse::<u32>().map_err(|_| {
+            ssr::refuse(shared::ApiError::field(
+                "position",
+                shared::FieldCode::InvalidFormat,
+                "Vị trí phải là một số.",
+                "The place must be a number.",
+            ))
+        })?),
+    };
+    let patch = shared::finding::DisciplineMeasurePatch {
+        name_vi,
+        name_en,
+        position,
+        active: active.map(|a| a == "true"),
+    };
+    match b.update_discipline_measure(&auth, id, patch).await {
+        Ok(m) => {
+            ssr::saved(None);
+            Ok(m)
         }
         Err(e) => Err(ssr::refuse(e)),
     }

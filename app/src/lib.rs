@@ -128,6 +128,9 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("cases/:id") view=cases::CasePage />
                     <Route path=path!("import") view=import::ImportPage />
                     <Route path=path!("audit") view=audit::AuditLogPage />
+                    <Route path=path!("oversight") view=oversight::OversightPage />
+                    <Route path=path!("staff/:id/record") view=findings::OfficerRecordPage />
+                    <Route path=path!("discipline") view=discipline::DisciplineMeasuresPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -6,7 +6,10 @@ use crate::error::{json_config, path_config, query_config, AppError, AppResult};
 use crate::services::{accounts, auth as auth_svc, cases, counters, import, ratings, staff, units};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use shared::case::{CaseDeadline, CaseDetail, CaseEvent, CasePage, CaseQuery, CaseSummary};
+use shared::case::{
+    CaseDeadline, CaseDetail, CaseEvent, CasePage, CaseQuery, CaseSummary, RevealRequest,
+    RevealedIdentity,
+};
 use shared::model::*;
 use shared::review::{FlaggedQuery, FlaggedRating, ReviewReceipt, ReviewRequest};
 use shared::workflow::{Action, ActionKind, Actor as CaseActor, ReportStatus};
@@ -125,9 +128,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::put().to(put_photo_redaction),
             )
             .route("/cases/{id}/actions", web::post().to(act_on_case))
+            .route("/cases/{id}/identity", web::post().to(reveal_identity))
+            .route("/oversight/patterns", web::get().to(oversight_patterns))
             .route("/audit", web::get().to(list_audit))
             .route("/import/units", web::post().to(import_units))
             .route("/import/staff", web::post().to(import_staff))
+            .configure(crate::findings_api::configure)
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(AppError(ApiError::with_message(
                     ErrorCode::NotFound,
@@ -148,7 +154,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         list_staff, create_staff, get_staff, update_staff, get_staff_photo, put_staff_photo,
         list_accounts, create_account, get_account, update_account,
         list_flagged_ratings, review_ratings,
-        list_cases, get_case, get_case_photo, put_photo_redaction, act_on_case, get_calendar_year, put_calendar_year,
+        list_cases, get_case, get_case_photo, put_photo_redaction, act_on_case, reveal_identity, oversight_patterns, get_calendar_year, put_calendar_year,
         open_reception, get_reception, record_reception_entry, reception_log_xlsx,
         get_deadline_rules, put_deadline_rules,
         import_units, import_staff, list_audit,
@@ -156,7 +162,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ),
     components(schemas(ApiError, ErrorCode, shared::FieldError, shared::FieldCode, shared::Msg, Role, UnitKind, Health,
         FlaggedRating, ReviewRequest, ReviewReceipt, shared::review::ReviewOutcome,
-        CaseSummary, CasePage, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, shared::reception::ReceptionSession, shared::reception::ReceptionEntry, shared::reception::NewReceptionEntry, OpenReception, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
+        CaseSummary, CasePage, CaseDetail, CaseEvent, CaseDeadline, shared::case::ApologyDraft, RevealRequest, RevealedIdentity, shared::case::IdentityReveal, shared::reception::ReceptionSession, shared::reception::ReceptionEntry, shared::reception::NewReceptionEntry, OpenReception, shared::calendar::CalendarYear, shared::calendar::DayOff, shared::calendar::MakeUpDay, Action, ActionKind, CaseActor, ReportStatus,
         shared::calendar::Stage, shared::calendar::DeadlineState,
         shared::audit::AuditEntry, shared::audit::AuditPage,
         shared::redaction::RedactionRequest, shared::redaction::RedactionRegion, shared::redaction::RedactionMode, shared::redaction::PhotoRedaction)),
@@ -202,6 +208,7 @@ async fn openapi_json() -> HttpResponse {
     doc.merge(crate::citizen::CitizenApiDoc::openapi());
     doc.merge(crate::report_api::ReportApiDoc::openapi());
     doc.merge(crate::qr::QrApiDoc::openapi());
+    doc.merge(crate::findings_api::FindingsApiDoc::openapi());
     HttpResponse::Ok().json(doc)
 }
 
@@ -584,7 +591,8 @@ async fn get_case(
     id: web::Path<String>,
 ) -> AppResult<Json<CaseDetail>> {
     let id = id.into_inner();
-    with_db!(state, actor, |c| cases::detail(c, &actor, &id))
+    let key = state.data_key.clone();
+    with_db!(state, actor, |c| cases::detail(c, &actor, &key, &id))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -657,7 +665,43 @@ async fn act_on_case(
     body: JsonBody<Action>,
 ) -> AppResult<Json<CaseDetail>> {
     let (id, action) = (id.into_inner(), body.into_inner());
-    with_db!(state, actor, |c| cases::act(c, &actor, &id, &action))
+    let key = state.data_key.clone();
+    with_db!(state, actor, |c| cases::act(c, &actor, &key, &id, &action))
+}
+
+/// Reveals an identified reporter to a member of a committee over the case, who writes why
+/// (at least `REVEAL_REASON_MIN_CHARS` characters). The reveal is kept, shown to the rest of the
+/// committee on the case page and appended to the audit log. 403 for anyone else who may read
+/// the case; 409 for an anonymous report.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/identity", tag = "cases", params(("id" = String, Path)), request_body = RevealRequest, security(("bearer" = [])),
+    responses((status = 200, body = RevealedIdentity), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+async fn reveal_identity(
+    state: State,
+    actor: Actor,
+    id: web::Path<String>,
+    body: JsonBody<RevealRequest>,
+) -> AppResult<Json<RevealedIdentity>> {
+    let (id, req) = (id.into_inner(), body.into_inner());
+    let key = state.data_key.clone();
+    with_db!(state, actor, |c| crate::services::identity::reveal(
+        c, &actor, &key, &id, &req
+    ))
+}
+
+/// The committee's patterns of a period (default: the last 30 days): officers and counters
+/// with repeated reports or a low satisfaction rate, units whose satisfaction fell or whose
+/// overdue rate rose from the period before. Committee members only (403 for anyone else).
+#[utoipa::path(get, path = "/api/v1/oversight/patterns", tag = "cases", params(shared::oversight::PatternQuery), security(("bearer" = [])),
+    responses((status = 200, body = shared::oversight::Patterns), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+async fn oversight_patterns(
+    state: State,
+    actor: Actor,
+    q: web::Query<shared::oversight::PatternQuery>,
+) -> AppResult<Json<shared::oversight::Patterns>> {
+    let q = q.into_inner();
+    with_db!(state, actor, |c| crate::services::oversight::patterns(
+        c, &actor, &q
+    ))
 }
 
 /// Which unit's session to open (default: the head's own unit).

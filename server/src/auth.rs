@@ -255,6 +255,46 @@ pub fn load_actor(conn: &mut DbConn, cred: &Credential, web_idle_ttl_ms: i64) ->
     })
 }
 
+/// An account as a reader, by username, without a session: for the command line's benchmarks.
+pub fn actor_by_username(conn: &mut DbConn, username: &str) -> AppResult<Actor> {
+    let name = username.to_string();
+    let row: (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = crate::db_run!(conn, {
+        accounts::table
+            .left_join(units::table.on(accounts::unit_id.eq(units::id.nullable())))
+            .filter(accounts::username.eq(&name))
+            .select((
+                accounts::id,
+                accounts::username,
+                accounts::full_name,
+                accounts::role,
+                accounts::unit_id,
+                units::path.nullable(),
+                accounts::staff_id,
+            ))
+            .first(conn)
+    })?;
+    let (account_id, username, full_name, role, unit_id, scope_path, staff_id) = row;
+    Ok(Actor {
+        account_id,
+        username,
+        full_name,
+        role: Role::parse(&role).ok_or_else(|| AppError::internal("unknown role in database"))?,
+        unit_id,
+        scope_path: scope_path.unwrap_or_default(),
+        session_id: String::new(),
+        staff_id,
+        from: None,
+    })
+}
+
 /// Reads the credential a request carries: a bearer token wins over the cookie.
 pub fn credential_of(req: &HttpRequest, keys: &JwtKeys) -> AppResult<Option<Credential>> {
     if let Some(h) = req.headers().get(actix_web::http::header::AUTHORIZATION) {

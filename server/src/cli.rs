@@ -49,6 +49,32 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Measures what the inbox's access checks cost (for tests/bench/inbox.sh only).
+    #[command(hide = true)]
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Reads the first inbox page of USERNAME RUNS times with the access checks and RUNS times
+    /// without them, alternating, and prints the latencies of each.
+    AccessChecks {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        username: String,
+        /// The committee's review queue instead of the whole inbox.
+        #[arg(long)]
+        review: bool,
+        /// Only this unit's cases.
+        #[arg(long)]
+        unit_id: Option<String>,
+        #[arg(long, default_value_t = 300)]
+        runs: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -131,6 +157,16 @@ pub fn main() -> ExitCode {
                     batch,
                 },
         } => fill_audit(&database_url, count, batch),
+        Command::Bench {
+            command:
+                BenchCommand::AccessChecks {
+                    database_url,
+                    username,
+                    review,
+                    unit_id,
+                    runs,
+                },
+        } => bench_access_checks(&database_url, &username, review, unit_id, runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -272,5 +308,51 @@ fn create_admin(url: &str, username: &str, full_name: &str) -> anyhow::Result<()
         "Đã tạo quản trị viên \"{}\" (created administrator).",
         account.username
     );
+    Ok(())
+}
+
+/// `minhbach bench access-checks`: the reader's first inbox page with and without the access
+/// checks (`services::cases::inbox_for_benchmark`), alternating so that both see the same
+/// caches, then p50, p99 and the cases each found.
+fn bench_access_checks(
+    database_url: &str,
+    username: &str,
+    review: bool,
+    unit_id: Option<String>,
+    runs: usize,
+) -> anyhow::Result<()> {
+    use crate::services::cases::inbox_for_benchmark;
+    use std::time::Instant;
+    let db = Db::connect(database_url, 1)?;
+    let mut conn = db.get()?;
+    let actor =
+        crate::auth::actor_by_username(&mut conn, username).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let q = shared::case::CaseQuery {
+        unit_id,
+        review: review.then_some(true),
+        ..Default::default()
+    };
+    let mut times = [Vec::with_capacity(runs), Vec::with_capacity(runs)];
+    let mut totals = [0i64; 2];
+    for _ in 0..runs {
+        for (i, checks) in [true, false].into_iter().enumerate() {
+            let start = Instant::now();
+            let page = inbox_for_benchmark(&mut conn, &actor, &q, checks)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            times[i].push(start.elapsed().as_secs_f64() * 1000.0);
+            totals[i] = page.total;
+        }
+    }
+    for (i, label) in ["with checks", "without checks"].into_iter().enumerate() {
+        let t = &mut times[i];
+        t.sort_by(f64::total_cmp);
+        let at = |p: f64| t[((t.len() as f64 * p).ceil() as usize).clamp(1, t.len()) - 1];
+        println!(
+            "{label}: p50 {:.2} ms, p99 {:.2} ms, {} cases",
+            at(0.50),
+            at(0.99),
+            totals[i]
+        );
+    }
     Ok(())
 }

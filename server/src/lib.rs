@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod findings_api;
 pub mod pages;
 pub mod photo;
 pub mod qr;

@@ -560,8 +560,11 @@ impl Backend for PagesBackend {
         auth: &PageAuth,
         id: String,
     ) -> Result<shared::case::CaseDetail, ApiError> {
-        self.run(auth, move |c, a| crate::services::cases::detail(c, a, &id))
-            .await
+        let key = self.0.data_key.clone();
+        self.run(auth, move |c, a| {
+            crate::services::cases::detail(c, a, &key, &id)
+        })
+        .await
     }
     async fn case_action(
         &self,
@@ -569,8 +572,32 @@ impl Backend for PagesBackend {
         id: String,
         action: shared::workflow::Action,
     ) -> Result<shared::case::CaseDetail, ApiError> {
+        let key = self.0.data_key.clone();
         self.run(auth, move |c, a| {
-            crate::services::cases::act(c, a, &id, &action)
+            crate::services::cases::act(c, a, &key, &id, &action)
+        })
+        .await
+    }
+    async fn oversight_patterns(
+        &self,
+        auth: &PageAuth,
+        q: shared::oversight::PatternQuery,
+    ) -> Result<shared::oversight::Patterns, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::oversight::patterns(c, a, &q)
+        })
+        .await
+    }
+    async fn reveal_identity(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        reason: String,
+    ) -> Result<shared::case::RevealedIdentity, ApiError> {
+        let key = self.0.data_key.clone();
+        let req = shared::case::RevealRequest { reason };
+        self.run(auth, move |c, a| {
+            crate::services::identity::reveal(c, a, &key, &id, &req)
         })
         .await
     }
@@ -634,5 +661,63 @@ impl Backend for PagesBackend {
         crate::api::save_deadline_rules(&self.0, actor, input)
             .await
             .map_err(|e| e.0)
+    }
+    async fn case_findings(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+    ) -> Result<shared::finding::CaseFindings, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::case_findings(c, a, &case_id)
+        })
+        .await
+    }
+    async fn record_finding(
+        &self,
+        auth: &PageAuth,
+        case_id: String,
+        input: shared::finding::NewFinding,
+    ) -> Result<shared::finding::CaseFindings, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::record(c, a, &case_id, &input)
+        })
+        .await
+    }
+    async fn officer_record(
+        &self,
+        auth: &PageAuth,
+        staff_id: String,
+    ) -> Result<shared::finding::OfficerRecord, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::officer_record(c, a, &staff_id)
+        })
+        .await
+    }
+    async fn discipline_measures(
+        &self,
+        auth: &PageAuth,
+    ) -> Result<shared::finding::DisciplineMeasures, ApiError> {
+        self.run(auth, crate::services::findings::measures).await
+    }
+    async fn create_discipline_measure(
+        &self,
+        auth: &PageAuth,
+        input: shared::finding::NewDisciplineMeasure,
+    ) -> Result<shared::finding::DisciplineMeasure, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::create_measure(c, a, &input)
+        })
+        .await
+    }
+    async fn update_discipline_measure(
+        &self,
+        auth: &PageAuth,
+        id: String,
+        patch: shared::finding::DisciplineMeasurePatch,
+    ) -> Result<shared::finding::DisciplineMeasure, ApiError> {
+        self.run(auth, move |c, a| {
+            crate::services::findings::update_measure(c, a, &id, &patch)
+        })
+        .await
     }
 }

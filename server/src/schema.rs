@@ -334,6 +334,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Each reveal of an identified reporter by a committee member, with its reason.
+    identity_reveals (id) {
+        id -> Text,
+        report_id -> Text,
+        account_id -> Text,
+        reason -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(identity_reveals -> reports (report_id));
+diesel::joinable!(identity_reveals -> accounts (account_id));
 diesel::joinable!(reception_sessions -> units (unit_id));
 diesel::joinable!(reception_entries -> reception_sessions (session_id));
 diesel::joinable!(case_apologies -> reports (report_id));
@@ -369,4 +382,52 @@ diesel::allow_tables_to_appear_in_same_query!(
     deadline_settings,
     reception_digests,
     audit_log,
+    identity_reveals,
 );
+
+diesel::table! {
+    /// The configurable list of discipline measures (services::findings), lightest first.
+    discipline_measures (id) {
+        id -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        position -> Integer,
+        active -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The committee's findings; never changed (a revision is a new row), the database
+    /// refuses UPDATE and DELETE.
+    findings (id) {
+        id -> Text,
+        report_id -> Text,
+        staff_id -> Nullable<Text>,
+        conclusion -> Text,
+        discipline_id -> Nullable<Text>,
+        referral_to -> Nullable<Text>,
+        referral_text -> Nullable<Text>,
+        note -> Text,
+        recorded_by -> Text,
+        recorded_at -> BigInt,
+        revises -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(findings -> reports (report_id));
+diesel::joinable!(findings -> discipline_measures (discipline_id));
+diesel::joinable!(findings -> accounts (recorded_by));
+
+// The findings' tables with those they are read with, pair by pair: the list above already
+// pairs the others, and a second list naming them again would pair them twice.
+diesel::allow_tables_to_appear_in_same_query!(findings, discipline_measures);
+diesel::allow_tables_to_appear_in_same_query!(findings, reports);
+diesel::allow_tables_to_appear_in_same_query!(findings, units);
+diesel::allow_tables_to_appear_in_same_query!(findings, staff);
+diesel::allow_tables_to_appear_in_same_query!(findings, accounts);
+diesel::allow_tables_to_appear_in_same_query!(discipline_measures, reports);
+diesel::allow_tables_to_appear_in_same_query!(discipline_measures, units);
+diesel::allow_tables_to_appear_in_same_query!(discipline_measures, staff);
+diesel::allow_tables_to_appear_in_same_query!(discipline_measures, accounts);

@@ -19,6 +19,8 @@ pub mod action {
     pub const CASE_READ: &str = "case.read";
     /// Every action on a case is `case.` and the action's name (`case.accept`, …).
     pub const CASE_PREFIX: &str = "case.";
+    /// A committee member revealed an identified reporter, giving a reason.
+    pub const IDENTITY_REVEAL: &str = "identity.reveal";
     pub const RECEPTION_EXPORT: &str = "reception.export_xlsx";
     pub const ACCOUNT_CREATE: &str = "account.create";
     pub const ACCOUNT_UPDATE: &str = "account.update";
@@ -27,6 +29,10 @@ pub mod action {
     pub const UNIT_IMPORT: &str = "unit.import";
     pub const CALENDAR_SAVE: &str = "settings.calendar";
     pub const DEADLINES_SAVE: &str = "settings.deadlines";
+    /// The committee recorded a finding on a case (object: the case).
+    pub const FINDING_RECORD: &str = "finding.record";
+    /// A discipline measure added, renamed, moved, retired or offered again.
+    pub const DISCIPLINE_MEASURE_SAVE: &str = "settings.discipline_measure";
     /// A case's photo redacted (its regions set or replaced); the object is the photo.
     pub const PHOTO_REDACT: &str = "photo.redact";
 }
@@ -38,6 +44,7 @@ pub fn action_label(name: &str, lang: Lang) -> String {
         action::LOGIN_FAILED => Some(("Đăng nhập thất bại", "Failed sign-in")),
         action::LOGOUT => Some(("Đăng xuất", "Sign-out")),
         action::CASE_READ => Some(("Xem đơn tố cáo", "Read a denunciation")),
+        action::IDENTITY_REVEAL => Some(("Xem danh tính người gửi", "Reporter identity revealed")),
         action::RECEPTION_EXPORT => Some((
             "Tải sổ tiếp công dân (.xlsx)",
             "Reception log downloaded (.xlsx)",
@@ -49,6 +56,11 @@ pub fn action_label(name: &str, lang: Lang) -> String {
         action::UNIT_IMPORT => Some(("Nhập đơn vị từ CSV", "Units imported from CSV")),
         action::CALENDAR_SAVE => Some(("Sửa lịch ngày nghỉ", "Calendar of days off changed")),
         action::DEADLINES_SAVE => Some(("Sửa thời hạn giải quyết", "Deadline settings changed")),
+        action::FINDING_RECORD => Some(("Ghi kết luận, kỷ luật", "Finding recorded")),
+        action::DISCIPLINE_MEASURE_SAVE => Some((
+            "Sửa danh mục hình thức kỷ luật",
+            "Discipline measures changed",
+        )),
         action::PHOTO_REDACT => Some(("Che ảnh của phản ánh", "Case photo redacted")),
         _ => None,
     };

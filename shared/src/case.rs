@@ -170,6 +170,10 @@ pub struct CaseQuery {
     pub after: Option<String>,
     #[serde(default)]
     pub per_page: Option<u32>,
+    /// `true`: the committee's review queue, only the cases kept from their own unit
+    /// (denunciations, corruption and harassment, reports about the unit's leaders).
+    #[serde(default)]
+    pub review: Option<bool>,
 }
 
 /// One page of the inbox.
@@ -320,6 +324,79 @@ pub struct CaseDetail {
     /// Apologies with a new date the overdue job drafted; a public reply sends them.
     #[serde(default)]
     pub apologies: Vec<ApologyDraft>,
+    /// The reader may reveal the reporter's identity: a committee over the case, on an
+    /// identified report.
+    #[serde(default)]
+    pub may_reveal: bool,
+    /// The reporter's identity, only for the committee member who revealed it a moment ago.
+    #[serde(default)]
+    pub identity: Option<RevealedIdentity>,
+    /// Every reveal of the reporter's identity, for the committee (empty for anyone else).
+    #[serde(default)]
+    pub identity_reveals: Vec<IdentityReveal>,
+}
+
+/// The shortest written reason a committee member must give to reveal a reporter.
+pub const REVEAL_REASON_MIN_CHARS: usize = 20;
+/// How long the revealed identity stays on the member's case page before another reason is
+/// needed (milliseconds): long enough to call the citizen, short enough that a page left
+/// open does not keep showing it.
+pub const REVEAL_SHOWN_FOR_MS: i64 = 60 * 60 * 1000;
+
+/// `POST /api/v1/cases/{id}/identity`: the written reason for revealing the reporter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RevealRequest {
+    pub reason: String,
+}
+
+impl RevealRequest {
+    /// The reason, trimmed, when it is long enough and not too long.
+    pub fn validated_reason(&self) -> Result<String, crate::error::ApiError> {
+        use crate::error::{ApiError, FieldCode};
+        let reason = self.reason.trim();
+        let n = reason.chars().count();
+        if n < REVEAL_REASON_MIN_CHARS {
+            return Err(ApiError::field(
+                "reason",
+                FieldCode::TooShort,
+                &format!("Vui lòng ghi rõ lý do cần xem danh tính người gửi (ít nhất {REVEAL_REASON_MIN_CHARS} ký tự)."),
+                &format!("Please write why you need the reporter's identity (at least {REVEAL_REASON_MIN_CHARS} characters)."),
+            ));
+        }
+        if n > crate::workflow::TEXT_MAX_CHARS {
+            return Err(ApiError::field(
+                "reason",
+                FieldCode::TooLong,
+                &format!("Lý do dài quá {} ký tự.", crate::workflow::TEXT_MAX_CHARS),
+                &format!(
+                    "The reason is longer than {} characters.",
+                    crate::workflow::TEXT_MAX_CHARS
+                ),
+            ));
+        }
+        Ok(reason.to_string())
+    }
+}
+
+/// An identified reporter as revealed to one committee member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RevealedIdentity {
+    pub full_name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    /// Unix milliseconds after which the case page hides it again.
+    pub shown_until: i64,
+}
+
+/// One reveal of a reporter's identity: who, when, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct IdentityReveal {
+    pub by_name: String,
+    pub at: i64,
+    pub reason: String,
 }
 
 /// The apology with a new date (phiếu xin lỗi và hẹn lại ngày trả kết quả) drafted when a case

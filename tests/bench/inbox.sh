@@ -143,3 +143,21 @@ query="unit_id=$commune&status=all&kind=denunciation&per_page=50"
 echo "== the committee: GET /api/v1/cases?$query"
 wrk -t2 -c8 -d"${DURATION:-15s}" --latency -H "authorization: Bearer $committee" \
   "http://127.0.0.1:$port/api/v1/cases?$query" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
+# The committee's review queue (the reports withheld from their units) over the whole province.
+echo "== the committee's review queue: GET /api/v1/cases?review=true&per_page=50"
+wrk -t2 -c8 -d"${DURATION:-15s}" --latency -H "authorization: Bearer $committee" \
+  "http://127.0.0.1:$port/api/v1/cases?review=true&per_page=50" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
+
+# What the access checks cost: the same inbox pages read in-process, with the checks and
+# without them, alternating (`minhbach bench access-checks`). Without them: the head's walk
+# drops the routing predicates (withheld from the commune, naming the reader), the committee's
+# drops its subtree (every unit of the data is in its province, so both read the same rows).
+kill "$pid"; wait "$pid" 2>/dev/null || true
+runs=${RUNS:-300}
+echo "== access checks, $runs runs each"
+echo "-- the commune's head, first inbox page"
+"$bin" bench access-checks --username chutich.xa --runs "$runs"
+echo "-- the committee, the commune's cases"
+"$bin" bench access-checks --username ubkt --unit-id "$commune" --runs "$runs"
+echo "-- the committee, its review queue"
+"$bin" bench access-checks --username ubkt --review --runs "$runs"

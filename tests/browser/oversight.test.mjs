@@ -1,7 +1,9 @@
-// A citizen reports the commune's chair from the counter's report form, ticking "about the
-// unit's leaders", with a photo. The province's inspection committee finds it in its inbox and
-// opens it, photo included; the chair, signed in, finds no trace of it: not in the inbox, not
-// at the case's address, not its photo. With the WASM app and with JavaScript off.
+// A citizen denounces the commune's chair from the counter's report form, by name, ticking
+// "about the unit's leaders", with a photo. The province's inspection committee finds it in its
+// workspace's review queue, opens it (photo included), reveals who sent it by writing why (the
+// reveal is listed with the reason), and records its finding; the chair, signed in, finds no
+// trace of it: not in the inbox, not at the case's address, not its photo, no workspace. With
+// the WASM app and with JavaScript off.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -48,12 +50,16 @@ async function reportAboutTheHead({ js, tag }) {
   const page = await phone.newPage();
   await page.goto(`${server.base}/report?counter=${counter.qr_token}`);
   if (js) await waitForHydration(page);
-  await page.tap("label[for=kind-feedback]");
-  await page.selectOption("#category", "rude");
+  await page.tap("label[for=kind-denunciation]");
+  await page.selectOption("#category", "asking_money");
   await page.check("input[name=about_head]");
   const about = await page.textContent("label:has(input[name=about_head])");
   assert.match(about, /không xem được/, "the form tells the citizen the unit will not see it");
-  await page.fill("#description", "Chủ tịch xã quát mắng tôi trước mọi người khi tôi hỏi về hồ sơ đất.");
+  await page.fill("#description", "Chủ tịch xã gợi ý tôi gửi 2 triệu đồng để hồ sơ đất được ký nhanh.");
+  await page.tap("label[for=identity-named]");
+  await page.fill("#full_name", `Trần Văn Dũng ${tag}`);
+  await page.fill("#phone", "0912 345 678");
+  await page.check("input[name=consent]");
   await page.setInputFiles("#photos", [join(photos, "gps_DSCN0010.jpg")]);
   await page.tap("form.report-form button[type=submit]");
   await page.waitForSelector("#tracking-code", { timeout: 60_000 });
@@ -62,11 +68,19 @@ async function reportAboutTheHead({ js, tag }) {
   // The committee: in its inbox, with the photo.
   const office = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });
   const desk = await office.newPage();
+  const crashes = [];
+  desk.on("pageerror", (e) => crashes.push(String(e)));
   await signIn(desk, server.base, committee);
-  await desk.goto(`${server.base}/admin/cases?status=all`);
+  await desk.click("nav.site-nav >> text=Không gian ủy ban");
+  await desk.waitForURL(/\/admin\/oversight/);
+  if (js) await waitForHydration(desk);
+  assert.match(await desk.textContent(".queue-total"), /^1 phản ánh$/, "the review queue holds the report");
+  if (js) await assertAccessible(desk, "the committee's workspace");
+  await Promise.all([desk.waitForURL(/review=true/), desk.click("text=Mở hàng chờ")]);
   if (js) await waitForHydration(desk);
   const row = desk.locator("tr", { hasText: code });
-  assert.equal(await row.count(), 1, "the committee's inbox lists the report");
+  await row.first().waitFor();
+  assert.equal(await row.count(), 1, "the committee's review queue lists the report");
   await Promise.all([desk.waitForURL(/\/admin\/cases\/.+/), row.locator("a").click()]);
   const caseUrl = desk.url();
   await desk.waitForSelector("ol.timeline");
@@ -74,8 +88,30 @@ async function reportAboutTheHead({ js, tag }) {
   assert.equal(await thumb.count(), 1);
   await desk.waitForFunction(() => document.querySelector("ul.case-photos img")?.naturalWidth > 0);
   const photoUrl = new URL(await thumb.getAttribute("src"), server.base).href;
+  const sender = `Trần Văn Dũng ${tag}`;
+  assert.ok(!(await desk.textContent("main")).includes(sender), "the identity is hidden by default");
+
+  // The reveal: refused without a real reason, then shown with one, and listed for the others.
+  await desk.fill("#reveal-reason", "cần xác minh");
+  await desk.evaluate(() => document.querySelector("#reveal-reason").removeAttribute("minlength"));
+  await desk.click("button:has-text(\"Xem danh tính người gửi\")");
+  await desk.waitForSelector("[role=alert]");
+  assert.match(await desk.textContent("[role=alert]"), /ít nhất 20 ký tự/);
+  assert.ok(!(await desk.textContent("main")).includes(sender));
+  const reason = "Cần gọi cho người tố cáo để hẹn buổi làm việc và xác minh người chứng kiến.";
+  await desk.fill("#reveal-reason", reason);
+  await desk.click("button:has-text(\"Xem danh tính người gửi\")");
+  await desk.waitForSelector("p.identity");
+  assert.match(await desk.textContent("p.identity"), new RegExp(`${sender} · 0912 345 678`));
+  assert.match(await desk.textContent("ol.reveals"), new RegExp(reason));
+  // A printout for verification leaves the identity out.
+  await desk.emulateMedia({ media: "print" });
+  assert.equal(await desk.locator("p.identity").isVisible(), false, "the printout shows the identity");
+  assert.equal(await desk.locator("p.description").isVisible(), true);
+  await desk.emulateMedia({ media: "screen" });
   if (js) await assertAccessible(desk, "the committee's case page");
   await screenshot(desk, `oversight-committee-${tag}`);
+  assert.deepEqual(crashes, [], "the committee's pages ran without an error");
 
   // The chair: no trace anywhere.
   const own = await newContext(browser, server.base, { ...DESKTOP, javaScriptEnabled: js });
@@ -91,6 +127,9 @@ async function reportAboutTheHead({ js, tag }) {
   assert.match(seen, /Không tìm thấy/);
   const photo = await chair.request.get(photoUrl);
   assert.equal(photo.status(), 404, "the chair got the photo");
+  assert.equal(await chair.locator("nav.site-nav >> text=Không gian ủy ban").count(), 0);
+  await chair.goto(`${server.base}/admin/oversight`);
+  assert.ok(!(await chair.textContent("main")).includes("phản ánh đang xử lý"), "the chair sees the queue");
   await screenshot(chair, `oversight-chair-${tag}`);
 
   for (const c of [phone, office, own]) {

@@ -358,6 +358,21 @@ impl TestApp {
         ok_json(self.send_report(report, Vec::new()).await).await
     }
 
+    /// The id of the case with this tracking code, from the inbox of `token`'s account (every
+    /// status, first page of 200).
+    pub async fn case_id(&self, token: &str, tracking_code: &str) -> String {
+        let page: shared::case::CasePage = ok_json(
+            self.get("/api/v1/cases?status=all&per_page=200", token)
+                .await,
+        )
+        .await;
+        page.items
+            .into_iter()
+            .find(|c| c.tracking_code == tracking_code)
+            .unwrap_or_else(|| panic!("{tracking_code} is not in the inbox"))
+            .id
+    }
+
     pub async fn get_anonymous(&self, path: &str) -> Response {
         self.client
             .get(self.url(path))

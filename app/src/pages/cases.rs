@@ -4,12 +4,12 @@
 //! Every action is a plain HTML form post first, then a server action once hydrated.
 
 use crate::components::{lang, outcome, FormOutcome};
-use crate::fns::{get_case, list_cases, CaseAction};
+use crate::fns::{case_filter_choices, get_case, list_cases, CaseAction, RevealIdentity};
 use crate::format::datetime_vn;
 use crate::pages::case_photos::CasePhotos;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::case::{CaseDeadline, CaseDetail, CaseQuery};
+use shared::case::{CaseDeadline, CaseDetail, CaseQuery, Choice, REVEAL_REASON_MIN_CHARS};
 use shared::report::{ReportCategory, ReportKind};
 use shared::workflow::{ActionKind as K, ReportStatus, REASON_MIN_CHARS, TEXT_MAX_CHARS};
 use shared::Lang;
@@ -53,9 +53,15 @@ pub fn CasesPage() -> impl IntoView {
                 staff_id: q.get("staff_id").filter(|s| !s.is_empty()),
                 after: q.get("after").filter(|s| !s.is_empty()),
                 per_page: q.get("per_page").and_then(|p| p.parse().ok()),
+                review: q.get("review").map(|r| r == "true"),
             }
         },
         list_cases,
+    );
+    // The counters and officers of the units in view, for their two filters.
+    let choices = Resource::new(
+        move || query.read().get("unit_id").filter(|s| !s.is_empty()),
+        case_filter_choices,
     );
     let selected = query
         .read_untracked()
@@ -84,6 +90,16 @@ pub fn CasesPage() -> impl IntoView {
     };
     let chosen = |name: &str| query.read_untracked().get(name).unwrap_or_default();
     let (kind_now, category_now) = (chosen("kind"), chosen("category"));
+    // The committee's review queue: only the reports kept from the unit concerned.
+    let review_box = {
+        let on = chosen("review") == "true";
+        view! {
+            <label class="check">
+                <input type="checkbox" name="review" value="true" checked=on />
+                {lang.pick("Chỉ hàng chờ của ủy ban (không chuyển cho đơn vị bị phản ánh)", "Only the committee's queue (kept from the unit concerned)")}
+            </label>
+        }
+    };
     let kind_options = ReportKind::ALL
         .iter()
         .map(|k| view! { <option value=k.as_str() selected=kind_now == k.as_str()>{k.label(lang)}</option> })
@@ -107,6 +123,27 @@ pub fn CasesPage() -> impl IntoView {
                 <option value="">{lang.pick("Tất cả", "All")}</option>
                 {category_options}
             </select>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    // A reader who may not list them gets no such filters; the inbox still works.
+                    let (counters, officers) = choices.await.unwrap_or_default();
+                    let counter_now = query.read_untracked().get("counter_id").unwrap_or_default();
+                    let officer_now = query.read_untracked().get("staff_id").unwrap_or_default();
+                    view! {
+                        <label for="counter_id">{lang.pick("Quầy", "Counter")}</label>
+                        <select id="counter_id" name="counter_id">
+                            <option value="">{lang.pick("Tất cả", "All")}</option>
+                            {choice_options(counters, &counter_now)}
+                        </select>
+                        <label for="staff_id">{lang.pick("Cán bộ bị phản ánh", "Officer concerned")}</label>
+                        <select id="staff_id" name="staff_id">
+                            <option value="">{lang.pick("Tất cả", "All")}</option>
+                            {choice_options(officers, &officer_now)}
+                        </select>
+                    }
+                })}
+            </Suspense>
+            {review_box}
             <button type="submit" class="button">{lang.pick("Lọc", "Filter")}</button>
         </form>
         <Suspense fallback=move || view! { <p class="loading">{lang.pick("Đang tải…", "Loading…")}</p> }>
@@ -136,7 +173,7 @@ pub fn CasesPage() -> impl IntoView {
                 let base = {
                     let q = query.read_untracked();
                     // Every filter and the page size carry over to the next page; only the cursor changes.
-                    let kept: Vec<String> = ["status", "unit_id", "kind", "category", "counter_id", "staff_id", "per_page"]
+                    let kept: Vec<String> = ["status", "unit_id", "kind", "category", "counter_id", "staff_id", "review", "per_page"]
                         .iter()
                         .filter_map(|k| q.get(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={v}")))
                         .collect();
@@ -162,6 +199,16 @@ pub fn CasesPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// `<option>`s, one text each (a single text node, as the server wrote it).
+fn choice_options(list: Vec<Choice>, selected: &str) -> impl IntoView {
+    list.into_iter()
+        .map(|c| {
+            let is = c.id == selected;
+            view! { <option value=c.id selected=is>{c.name}</option> }
+        })
+        .collect_view()
 }
 
 /// The inbox's pages are cursors (the thousandth page costs what the first does): "next"
@@ -190,32 +237,45 @@ pub fn CasePage() -> impl IntoView {
     let lang = lang();
     let params = use_params_map();
     let act = ServerAction::<CaseAction>::new();
+    let reveal = ServerAction::<RevealIdentity>::new();
     let case = Resource::new(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
                 act.version().get(),
+                reveal.version().get(),
             )
         },
-        |(id, _)| get_case(id),
+        |(id, _, _)| get_case(id),
     );
-    let (error, saved) = outcome(act.value());
+    let (act_error, saved) = outcome(act.value());
+    // A refused reveal (a reason too short) shows where the action errors do; a reveal that
+    // worked shows the identity itself.
+    let error = Signal::derive(move || match reveal.value().get() {
+        Some(Err(e)) => Some(e.0),
+        _ => act_error.get(),
+    });
     view! {
         <p><a href="/admin/cases">{lang.pick("‹ Hộp thư phản ánh", "‹ Case inbox")}</a></p>
         <FormOutcome error saved />
         <Suspense fallback=move || view! { <p class="loading">{lang.pick("Đang tải…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) => view! { <CaseView case=c act /> }.into_any(),
+                    Ok(c) => view! { <CaseView case=c act reveal /> }.into_any(),
                     Err(e) => view! { <div class="notice error" role="alert"><p>{e.0.message.get(lang).to_string()}</p></div> }.into_any(),
                 }
             })}
         </Suspense>
+        <crate::pages::findings::CaseFindingsSection />
     }
 }
 
 #[component]
-fn CaseView(case: CaseDetail, act: ServerAction<CaseAction>) -> impl IntoView {
+fn CaseView(
+    case: CaseDetail,
+    act: ServerAction<CaseAction>,
+    reveal: ServerAction<RevealIdentity>,
+) -> impl IntoView {
     let lang = lang();
     let s = case.summary.clone();
     let timeline = case
@@ -282,6 +342,7 @@ fn CaseView(case: CaseDetail, act: ServerAction<CaseAction>) -> impl IntoView {
             <dt>{lang.pick("Ảnh", "Photos")}</dt><dd><CasePhotos case=case.clone() /></dd>
             <dt>{lang.pick("Vai trò của bạn", "Your role")}</dt><dd>{case.your_role.label(lang)}</dd>
         </dl>
+        {identity_section(&case, reveal, lang)}
         <h2>{lang.pick("Nội dung", "What happened")}</h2>
         <p class="description">{case.description.clone()}</p>
         <h2>{lang.pick("Diễn biến", "Timeline")}</h2>
@@ -293,6 +354,71 @@ fn CaseView(case: CaseDetail, act: ServerAction<CaseAction>) -> impl IntoView {
             forms.into_any()
         }}
     }
+}
+
+/// For the committee over an identified report: the identity once revealed (or the form to
+/// reveal it, with the reason), and every reveal so far, so each member sees who looked and why.
+fn identity_section(
+    case: &CaseDetail,
+    reveal: ServerAction<RevealIdentity>,
+    lang: Lang,
+) -> Option<impl IntoView> {
+    if !case.may_reveal {
+        return None;
+    }
+    let shown = match case.identity.clone() {
+        Some(who) => {
+            let email = who.email.map(|e| format!(" · {e}")).unwrap_or_default();
+            let until = datetime_vn(who.shown_until);
+            view! {
+                <p class="identity"><strong>{who.full_name}</strong>" · "{who.phone}{email}</p>
+                <p class="hint">{format!("{} {until}.", lang.pick("Danh tính hiển thị với riêng bạn đến", "Shown to you alone until"))}</p>
+            }.into_any()
+        }
+        None => {
+            let min = REVEAL_REASON_MIN_CHARS.to_string();
+            let id = case.summary.id.clone();
+            view! {
+                <ActionForm action=reveal attr:class="grid-form">
+                    <input type="hidden" name="id" value=id />
+                    <label for="reveal-reason">{lang.pick("Lý do cần xem danh tính", "Why you need the identity")}</label>
+                    <textarea id="reveal-reason" name="reason" rows="2" required minlength=min aria-describedby="reveal-help"></textarea>
+                    <p id="reveal-help" class="hint">{lang.pick(
+                        "Lần xem được ghi vào nhật ký và hiện cho các thành viên khác của ủy ban, kèm lý do.",
+                        "The reveal is logged and shown to the other committee members, with your reason.",
+                    )}</p>
+                    <button type="submit" class="button">{lang.pick("Xem danh tính người gửi", "Reveal the reporter")}</button>
+                </ActionForm>
+            }.into_any()
+        }
+    };
+    let reveals = (!case.identity_reveals.is_empty()).then(|| {
+        let items = case
+            .identity_reveals
+            .iter()
+            .map(|r| {
+                let line = format!(
+                    "{} · {} — {}{}",
+                    datetime_vn(r.at),
+                    r.by_name,
+                    lang.pick("lý do: ", "reason: "),
+                    r.reason
+                );
+                view! { <li>{line}</li> }
+            })
+            .collect_view();
+        view! {
+            <h3>{lang.pick("Các lần xem danh tính", "Reveals so far")}</h3>
+            <ol class="reveals">{items}</ol>
+        }
+    });
+    Some(view! {
+        <section class="identity-section" aria-labelledby="identity-heading">
+            <h2 id="identity-heading">{lang.pick("Danh tính người gửi", "The reporter's identity")}</h2>
+            {shown}
+            {reveals}
+        </section>
+    })
 }
 
 /// One form per allowed action, each with the fields its action needs.

@@ -72,7 +72,11 @@ fn StaffHeader(me: Me) -> impl IntoView {
                 })}
                 <a href="/admin/calendar">{lang.pick("Lịch ngày nghỉ", "Calendar")}</a>
                 <a href="/admin/deadlines">{lang.pick("Thời hạn giải quyết", "Deadlines")}</a>
+                {matches!(me.account.role, Role::Admin | Role::Committee).then(|| view! {
+                    <a href="/admin/discipline">{lang.pick("Hình thức kỷ luật", "Discipline measures")}</a>
+                })}
                 {(me.account.role == Role::Committee).then(|| view! {
+                    <a href="/admin/oversight">{lang.pick("Không gian ủy ban", "Committee workspace")}</a>
                     <a href="/admin/audit">{lang.pick("Nhật ký kiểm toán", "Audit log")}</a>
                 })}
                 {is_admin.then(|| view! {

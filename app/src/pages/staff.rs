@@ -224,6 +224,7 @@ pub fn StaffMemberPage() -> impl IntoView {
                         <dt>{lang.pick("Đơn vị", "Unit")}</dt><dd>{unit}</dd>
                         <dt>{lang.pick("Trạng thái", "Status")}</dt><dd>{if s.active { lang.pick("Đang công tác", "Active") } else { lang.pick("Ngừng hoạt động", "Deactivated") }}</dd>
                     </dl>
+                    {crate::pages::findings::officer_record_link(&s.id)}
                     {edit}
                 }.into_any()
             })}

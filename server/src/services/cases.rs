@@ -5,6 +5,7 @@
 
 use super::{audit, subtree_range};
 use crate::auth::Actor as Account;
+use crate::crypto::DataKey;
 use crate::db::{in_transaction, new_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
@@ -728,6 +729,8 @@ struct InboxFilter {
     withheld_unit: Option<String>,
     /// The reader's own staff record: the cases naming them are left out.
     named_staff: Option<String>,
+    /// Only the cases withheld from their unit (the committee's review queue).
+    only_withheld: bool,
 }
 
 impl InboxFilter {
@@ -800,6 +803,9 @@ macro_rules! inbox_filtered {
                 }
             }
         }
+        if f.only_withheld {
+            query = query.filter(reports::withheld_from_unit.eq(true));
+        }
         if let Some(me) = &f.named_staff {
             query = query.filter(
                 reports::staff_id
@@ -862,6 +868,7 @@ fn inbox_filter(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResul
             _ => account.unit_id.clone(),
         },
         named_staff: account.staff_id.clone(),
+        only_withheld: q.review == Some(true),
     })
 }
 
@@ -915,6 +922,9 @@ fn inbox_total(conn: &mut DbConn, f: &InboxFilter) -> AppResult<i64> {
         }
         if let Some(category) = f.category {
             query = query.filter(case_counts::category.eq(category));
+        }
+        if f.only_withheld {
+            query = query.filter(case_counts::withheld.eq(true));
         }
         if let Some(own) = &f.withheld_unit {
             query = query.filter(
@@ -1067,6 +1077,32 @@ fn inbox_rows_in_one_walk(
 /// most urgent first, a page at a time by cursor.
 pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<CasePage> {
     let filter = inbox_filter(conn, account, q)?;
+    inbox_of(conn, &filter, q)
+}
+
+/// The inbox read as [`inbox`] reads it, with the reader's access checks or without them: for
+/// `minhbach bench access-checks` only, which measures what the checks cost. Without them, the
+/// routing predicates (cases withheld from the reader's unit, cases naming the reader) are
+/// dropped, and so is a committee's subtree (its list of units): on the benchmark's data every
+/// unit is in the committee's province, so both read the same rows.
+pub fn inbox_for_benchmark(
+    conn: &mut DbConn,
+    account: &Account,
+    q: &CaseQuery,
+    checks: bool,
+) -> AppResult<CasePage> {
+    let mut filter = inbox_filter(conn, account, q)?;
+    if !checks {
+        filter.withheld_unit = None;
+        filter.named_staff = None;
+        if account.role == Role::Committee {
+            filter.unit_ids = None;
+        }
+    }
+    inbox_of(conn, &filter, q)
+}
+
+fn inbox_of(conn: &mut DbConn, filter: &InboxFilter, q: &CaseQuery) -> AppResult<CasePage> {
     let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
         None => None,
         Some(text) => Some(CaseCursor::decode(text).ok_or_else(|| {
@@ -1083,9 +1119,9 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<C
         ..Default::default()
     }
     .per_page();
-    let total = inbox_total(conn, &filter)?;
+    let total = inbox_total(conn, filter)?;
     // One more than a page: whether a next page exists, without counting.
-    let mut rows = inbox_rows(conn, &filter, after.as_ref(), per_page as i64 + 1)?;
+    let mut rows = inbox_rows(conn, filter, after.as_ref(), per_page as i64 + 1)?;
     let more = rows.len() > per_page as usize;
     rows.truncate(per_page as usize);
     let cal = super::calendar::current(conn)?;
@@ -1170,7 +1206,12 @@ pub fn photo(
 
 /// The case page. The first time the handling side opens a case, the citizen's timeline says
 /// so ("đã xem", by role, never by name).
-pub fn detail(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDetail> {
+pub fn detail(
+    conn: &mut DbConn,
+    account: &Account,
+    key: &DataKey,
+    id: &str,
+) -> AppResult<CaseDetail> {
     let case = load_case(conn, id)?.ok_or_else(AppError::not_found)?;
     let role = role_on_case(account, &case).ok_or_else(AppError::not_found)?;
     // The stored `opened_at` answers "opened before?" without reading the timeline; `apply`
@@ -1187,7 +1228,7 @@ pub fn detail(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseD
             }
         }
     }
-    let page = case_page(conn, account, id)?;
+    let page = case_page(conn, account, key, id)?;
     // Who read a denunciation, every time: the person it is about must not learn of it, and
     // the committee must be able to see who looked.
     if case.kind == ReportKind::Denunciation {
@@ -1200,7 +1241,12 @@ pub fn detail(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseD
     Ok(page)
 }
 
-fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDetail> {
+fn case_page(
+    conn: &mut DbConn,
+    account: &Account,
+    key: &DataKey,
+    id: &str,
+) -> AppResult<CaseDetail> {
     let LoadedCase {
         case,
         events,
@@ -1293,6 +1339,16 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
     } else {
         Vec::new()
     };
+    // The reporter's identity and who revealed it are the committee's alone.
+    let (identity, identity_reveals) = if role == Actor::Committee {
+        (
+            super::identity::shown_to(conn, account, key, id)?,
+            super::identity::reveals_of(conn, id)?,
+        )
+    } else {
+        (None, Vec::new())
+    };
+    let may_reveal = super::identity::may_reveal(role, &case);
     let cal = super::calendar::current(conn)?;
     let apologies: Vec<(String, String, String, i64, Option<i64>)> = db_run!(conn, {
         case_apologies::table
@@ -1333,6 +1389,9 @@ fn case_page(conn: &mut DbConn, account: &Account, id: &str) -> AppResult<CaseDe
         allowed_actions: allowed,
         officers,
         forward_units,
+        may_reveal,
+        identity,
+        identity_reveals,
     })
 }
 
@@ -1361,9 +1420,10 @@ fn officers_of(conn: &mut DbConn, unit_path: &str) -> AppResult<Vec<Choice>> {
 pub fn act(
     conn: &mut DbConn,
     account: &Account,
+    key: &DataKey,
     id: &str,
     action: &Action,
 ) -> AppResult<CaseDetail> {
     apply(conn, id, Who::Staff(account), action, None)?;
-    case_page(conn, account, id)
+    case_page(conn, account, key, id)
 }

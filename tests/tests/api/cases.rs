@@ -67,13 +67,7 @@ async fn inbox(app: &TestApp, token: &str, query: &str) -> CasePage {
 }
 
 async fn case_id(app: &TestApp, token: &str, code: &str) -> String {
-    inbox(app, token, "?status=all")
-        .await
-        .items
-        .into_iter()
-        .find(|c| c.tracking_code == code)
-        .expect("the case is in the inbox")
-        .id
+    app.case_id(token, code).await
 }
 
 async fn act(app: &TestApp, token: &str, id: &str, action: Value) -> reqwest::Response {

@@ -1,0 +1,3 @@
+DROP TABLE findings;
+DROP FUNCTION findings_refuse_change();
+DROP TABLE discipline_measures;
