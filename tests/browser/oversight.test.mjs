@@ -1,7 +1,8 @@
 // A citizen denounces the commune's chair from the counter's report form, by name, ticking
 // "about the unit's leaders", with a photo. The province's inspection committee finds it in its
 // workspace's review queue, opens it (photo included), reveals who sent it by writing why (the
-// reveal is listed with the reason), and records its finding; the chair, signed in, finds no
+// reveal is listed with the reason; a printout leaves it out), and records its finding (founded,
+// referred to the investigation agency); the chair, signed in, finds no
 // trace of it: not in the inbox, not at the case's address, not its photo, no workspace. With
 // the WASM app and with JavaScript off.
 
@@ -109,6 +110,17 @@ async function reportAboutTheHead({ js, tag }) {
   assert.equal(await desk.locator("p.identity").isVisible(), false, "the printout shows the identity");
   assert.equal(await desk.locator("p.description").isVisible(), true);
   await desk.emulateMedia({ media: "screen" });
+  // The finding: founded, about the matter (the chair has no staff record linked), referred
+  // to the investigation agency.
+  await desk.waitForSelector("section.findings");
+  await desk.click("label[for=finding-conclusion-founded]");
+  await desk.selectOption("#finding-referral-to", "investigation_agency");
+  await desk.fill("#finding-referral-text", "Có dấu hiệu tội nhận hối lộ; chuyển hồ sơ để điều tra.");
+  await desk.fill("#finding-note", "Đã làm việc với người tố cáo và hai người chứng kiến: nội dung tố cáo là đúng.");
+  await desk.click("form.new-finding button[type=submit]");
+  await desk.waitForSelector("article.finding");
+  assert.match(await desk.textContent("article.finding .conclusion"), /^Đúng$/);
+  assert.match(await desk.textContent("article.finding"), /Cơ quan điều tra/);
   if (js) await assertAccessible(desk, "the committee's case page");
   await screenshot(desk, `oversight-committee-${tag}`);
   assert.deepEqual(crashes, [], "the committee's pages ran without an error");
@@ -124,6 +136,7 @@ async function reportAboutTheHead({ js, tag }) {
   if (js) await waitForHydration(chair);
   const seen = await chair.textContent("main");
   assert.ok(!seen.includes(code), "the case page shows it to the chair");
+  assert.ok(!seen.includes("Cơ quan điều tra") && !seen.includes(sender), "the chair sees the finding or the sender");
   assert.match(seen, /Không tìm thấy/);
   const photo = await chair.request.get(photoUrl);
   assert.equal(photo.status(), 404, "the chair got the photo");

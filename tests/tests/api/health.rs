@@ -61,6 +61,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/counters/{id}/qr.svg", &["get"]),
     ("/api/v1/counters/{id}/qr.png", &["get"]),
     ("/api/v1/audit", &["get"]),
+    ("/api/v1/cases/{id}/identity", &["post"]),
+    ("/api/v1/oversight/patterns", &["get"]),
     ("/api/v1/cases/{id}/findings", &["get", "post"]),
     ("/api/v1/staff/{id}/record", &["get"]),
     ("/api/v1/discipline-measures", &["get", "post"]),
