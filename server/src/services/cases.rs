@@ -1083,8 +1083,9 @@ pub fn inbox(conn: &mut DbConn, account: &Account, q: &CaseQuery) -> AppResult<C
 /// The inbox read as [`inbox`] reads it, with the reader's access checks or without them: for
 /// `minhbach bench access-checks` only, which measures what the checks cost. Without them, the
 /// routing predicates (cases withheld from the reader's unit, cases naming the reader) are
-/// dropped, and so is a committee's subtree (its list of units): on the benchmark's data every
-/// unit is in the committee's province, so both read the same rows.
+/// dropped, and so is a committee's subtree (its list of units) unless the query names a unit:
+/// on the benchmark's data every unit is in the committee's province, so both read the same
+/// rows.
 pub fn inbox_for_benchmark(
     conn: &mut DbConn,
     account: &Account,
@@ -1095,7 +1096,7 @@ pub fn inbox_for_benchmark(
     if !checks {
         filter.withheld_unit = None;
         filter.named_staff = None;
-        if account.role == Role::Committee {
+        if account.role == Role::Committee && q.unit_id.is_none() {
             filter.unit_ids = None;
         }
     }
