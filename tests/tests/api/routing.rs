@@ -3,8 +3,9 @@
 //! the head: an ordinary one, a denunciation, one about the commune's leaders, one naming a
 //! counter officer and one naming the head through the head's own staff record. For every
 //! account (roles × relation to the report) and every endpoint that can reveal a report or its
-//! photo (the inbox list and its total, the case, the photo, an action, the reception agenda),
-//! the test asserts allowed or denied, on SQLite and PostgreSQL alike.
+//! photo (the inbox list and its total, the case, the photo and its thumbnail, the unredacted
+//! original, the findings, the reporter's identity, an action, the reception agenda), the test
+//! asserts allowed or denied, on SQLite and PostgreSQL alike.
 
 use serde_json::{json, Value};
 use shared::case::{CaseDetail, CasePage};
@@ -234,6 +235,49 @@ async fn every_endpoint_that_reveals_a_report_follows_the_routing_for_every_role
                     let bytes = got.bytes().await.unwrap();
                     assert_eq!(&bytes[..2], &[0xFF, 0xD8], "{at}: a JPEG");
                 }
+            }
+            // The committee's own: the findings, the unredacted photo, the reporter's identity.
+            // A reader who may see the case but is not its committee is refused (403, or 404
+            // for the original photo, which is not theirs to know of); anyone else: 404.
+            let committee_over = std::ptr::eq(*person, &w.committee);
+            let refused = if allowed { 403 } else { 404 };
+            let findings = app
+                .get(&format!("/api/v1/cases/{id}/findings"), token)
+                .await
+                .status()
+                .as_u16();
+            assert_eq!(
+                findings,
+                if committee_over { 200 } else { refused },
+                "{at}: findings"
+            );
+            let original = app
+                .get(
+                    &format!("/api/v1/cases/{id}/photos/{photo}?original=true"),
+                    token,
+                )
+                .await
+                .status()
+                .as_u16();
+            assert_eq!(
+                original,
+                if committee_over { 200 } else { 404 },
+                "{at}: original photo"
+            );
+            let reason =
+                json!({"reason": "Cần liên hệ người gửi để xác minh thêm nội dung phản ánh."});
+            let revealed = app
+                .post_json(&format!("/api/v1/cases/{id}/identity"), token, &reason)
+                .await;
+            let revealed_status = revealed.status().as_u16();
+            assert_eq!(
+                revealed_status,
+                if committee_over { 200 } else { refused },
+                "{at}: identity"
+            );
+            if !committee_over {
+                let body = revealed.text().await.unwrap();
+                assert!(!body.contains("Phạm Văn Hùng"), "{at}: identity leaked");
             }
             if !allowed {
                 // An action on a case one may not see is "not found", and changes nothing.
