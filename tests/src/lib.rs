@@ -88,6 +88,17 @@ impl TestDatabase {
         let spec = std::env::var("MINHBACH_TEST_DATABASE").unwrap_or_default();
         let id = uuid::Uuid::new_v4().simple().to_string();
         if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            // Without TLS unless the URL asks for it. With it (libpq's default "prefer", and
+            // Debian's server offers it), the test process sometimes died with SIGSEGV as it
+            // exited after every test had passed: OpenSSL's exit-time cleanup ran while the
+            // connection pools' threads were still closing TLS connections.
+            let spec = if spec.contains("sslmode=") {
+                spec
+            } else if spec.contains('?') {
+                format!("{spec}&sslmode=disable")
+            } else {
+                format!("{spec}?sslmode=disable")
+            };
             let name = format!("mb_test_{id}");
             let mut conn = PgConnection::establish(&spec)
                 .unwrap_or_else(|e| panic!("cannot connect to {spec}: {e}"));
