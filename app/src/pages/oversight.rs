@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::case::CaseQuery;
 use shared::oversight::{
-    PatternQuery, RatingTally, SubjectPattern, UnitTrend, LOW_SATISFACTION_PCT, MIN_RATINGS,
-    REPEATED_REPORTS, TREND_POINTS,
+    PatternQuery, SubjectPattern, UnitTrend, LOW_SATISFACTION_PCT, MIN_RATINGS, REPEATED_REPORTS,
+    TREND_POINTS,
 };
 use shared::Lang;
 
@@ -98,10 +98,6 @@ pub fn OversightPage() -> impl IntoView {
     }
 }
 
-fn rate(t: &RatingTally, lang: Lang) -> String {
-    t.describe(lang)
-}
-
 /// Officers or counters that stand out, each linking to its reports in the inbox.
 fn subjects(list: &[SubjectPattern], officers: bool, lang: Lang) -> impl IntoView {
     let (title, id_key, who) = if officers {
@@ -130,7 +126,7 @@ fn subjects(list: &[SubjectPattern], officers: bool, lang: Lang) -> impl IntoVie
                     <tr>
                         <td>{p.name.clone()}<br /><small>{p.unit_name.clone()}</small></td>
                         <td><a href=href>{format!("{} {}", p.reports, lang.pick("phản ánh", "reports"))}</a>{repeated}</td>
-                        <td>{rate(&p.ratings, lang)}{low}</td>
+                        <td>{p.ratings.describe(lang)}{low}</td>
                     </tr>
                 }
             })
@@ -171,8 +167,8 @@ fn unit_trends(list: &[UnitTrend], lang: Lang) -> impl IntoView {
                 );
                 let satisfaction = format!(
                     "{} → {}",
-                    rate(&u.ratings_before, lang),
-                    rate(&u.ratings_now, lang)
+                    u.ratings_before.describe(lang),
+                    u.ratings_now.describe(lang)
                 );
                 view! {
                     <tr>

@@ -9,7 +9,6 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use serde_json::{json, Value};
 use server::services::audit::{self, AuditRow, Break};
 use shared::audit::{AuditEntry, AuditPage};
-use shared::case::CasePage;
 use shared::model::Role;
 use shared::ErrorCode;
 use tests::{assert_api_error, ok_json, spawn_app, Person, TestApp, World, PASSWORD};
@@ -25,13 +24,7 @@ async fn denunciation(app: &TestApp, w: &World, reader: &Person) -> String {
         "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
     });
     let receipt = app.submit_report(&report).await;
-    let inbox: CasePage = ok_json(app.get("/api/v1/cases?status=all", reader.token()).await).await;
-    inbox
-        .items
-        .into_iter()
-        .find(|c| c.tracking_code == receipt.tracking_code)
-        .expect("the case is in the reader's inbox")
-        .id
+    app.case_id(reader.token(), &receipt.tracking_code).await
 }
 
 async fn audit_page(app: &TestApp, token: &str, query: &str) -> AuditPage {

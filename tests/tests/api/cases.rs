@@ -66,10 +66,6 @@ async fn inbox(app: &TestApp, token: &str, query: &str) -> CasePage {
     ok_json(app.get(&format!("/api/v1/cases{query}"), token).await).await
 }
 
-async fn case_id(app: &TestApp, token: &str, code: &str) -> String {
-    app.case_id(token, code).await
-}
-
 async fn act(app: &TestApp, token: &str, id: &str, action: Value) -> reqwest::Response {
     app.post_json(&format!("/api/v1/cases/{id}/actions"), token, &action)
         .await
@@ -165,7 +161,7 @@ async fn the_server_refuses_illegal_steps_and_records_who_why_and_whether_public
     let w = app.world().await;
     let (receipt, view) = report(&app, &w, "feedback", false).await;
     let head = w.head_a.token();
-    let id = case_id(&app, head, &view.tracking_code).await;
+    let id = app.case_id(head, &view.tracking_code).await;
 
     // Closing a case nobody has answered, or declining without a reason: refused, no change.
     assert_api_error(
@@ -317,7 +313,7 @@ async fn the_server_refuses_illegal_steps_and_records_who_why_and_whether_public
 async fn answered_case(app: &TestApp, w: &World) -> (ReportReceipt, ReportView, String) {
     let (receipt, view) = report(app, w, "feedback", true).await;
     let head = w.head_a.token();
-    let id = case_id(app, head, &view.tracking_code).await;
+    let id = app.case_id(head, &view.tracking_code).await;
     for action in [
         json!({"action": "accept"}),
         json!({"action": "answer", "text": "Đơn vị đã xử lý và trả kết quả cho ông ngày 20/11."}),
@@ -533,7 +529,7 @@ async fn the_inbox_sorts_by_due_date_filters_and_pages_in_the_database() {
     .await;
 
     // Extending the denunciation's intake (7 → 10 working days) is a recorded decision, once.
-    let id = case_id(&app, head, &denunciation.tracking_code).await;
+    let id = app.case_id(head, &denunciation.tracking_code).await;
     let before = due(&inbox(&app, head, "?kind=denunciation").await.items[0]);
     let extend = json!({"action": "extend", "reason": "Cần xác minh thêm với bộ phận một cửa.", "decision_no": "12/QĐ-UBND"});
     let after: CaseDetail = ok_json(act(&app, head, &id, extend.clone()).await).await;
@@ -595,7 +591,7 @@ async fn the_inbox_totals_and_cursor_pages_follow_every_change_of_a_case() {
     let id = |code: &String| {
         let code = code.clone();
         let app = &app;
-        async move { case_id(app, head, &code).await }
+        async move { app.case_id(head, &code).await }
     };
     // One declined (no clock any more: it moves to the end of "all"), one accepted.
     let declined = id(&codes[2]).await;
@@ -711,7 +707,7 @@ async fn an_overdue_case_is_escalated_once_with_an_apology_drafted_for_the_head(
     let w = app.world().await;
     let (receipt, view) = report(&app, &w, "feedback", false).await;
     let head = w.head_a.token();
-    let id = case_id(&app, head, &view.tracking_code).await;
+    let id = app.case_id(head, &view.tracking_code).await;
     // Its clock ran out on Monday 5 January 2026.
     let rid = id.clone();
     on_db(&app, move |conn| {
