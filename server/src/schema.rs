@@ -431,3 +431,87 @@ diesel::allow_tables_to_appear_in_same_query!(discipline_measures, reports);
 diesel::allow_tables_to_appear_in_same_query!(discipline_measures, units);
 diesel::allow_tables_to_appear_in_same_query!(discipline_measures, staff);
 diesel::allow_tables_to_appear_in_same_query!(discipline_measures, accounts);
+
+diesel::table! {
+    /// Published ratings per Vietnam day (days since 1970-01-01, UTC+7) and unit, kept by
+    /// triggers (migration 2026-11-23-000020_figures).
+    rating_unit_days (unit_id, day) {
+        unit_id -> Text,
+        day -> BigInt,
+        very_satisfied -> BigInt,
+        satisfied -> BigInt,
+        not_satisfied -> BigInt,
+        access_n -> BigInt,
+        access_good -> BigInt,
+        procedure_n -> BigInt,
+        procedure_good -> BigInt,
+        attitude_n -> BigInt,
+        attitude_good -> BigInt,
+        timeliness_n -> BigInt,
+        timeliness_good -> BigInt,
+        feedback_n -> BigInt,
+        feedback_good -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The same per counter and officer (`staff_id` '' when none was named).
+    rating_staff_days (unit_id, day, counter_id, staff_id) {
+        unit_id -> Text,
+        day -> BigInt,
+        counter_id -> Text,
+        staff_id -> Text,
+        very_satisfied -> BigInt,
+        satisfied -> BigInt,
+        not_satisfied -> BigInt,
+        access_n -> BigInt,
+        access_good -> BigInt,
+        procedure_n -> BigInt,
+        procedure_good -> BigInt,
+        attitude_n -> BigInt,
+        attitude_good -> BigInt,
+        timeliness_n -> BigInt,
+        timeliness_good -> BigInt,
+        feedback_n -> BigInt,
+        feedback_good -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_days (unit_id, day, kind, category) {
+        unit_id -> Text,
+        day -> BigInt,
+        kind -> Text,
+        category -> Text,
+        received -> BigInt,
+        accepted -> BigInt,
+        accept_ms -> BigInt,
+        answered -> BigInt,
+        answer_ms -> BigInt,
+        resolved -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_stage_ends (report_id, stage, ended_at) {
+        report_id -> Text,
+        stage -> Text,
+        ended_at -> BigInt,
+        unit_id -> Text,
+        assigned_account_id -> Nullable<Text>,
+        due_day -> BigInt,
+        ended_day -> BigInt,
+        on_time -> Bool,
+    }
+}
+
+diesel::table! {
+    case_deadline_days (unit_id, day, stage) {
+        unit_id -> Text,
+        day -> BigInt,
+        stage -> Text,
+        on_time -> BigInt,
+        late -> BigInt,
+    }
+}
+diesel::allow_tables_to_appear_in_same_query!(case_stage_ends, accounts);

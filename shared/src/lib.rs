@@ -13,6 +13,7 @@ pub mod case;
 pub mod citizen;
 pub mod deadline_settings;
 pub mod error;
+pub mod figures;
 pub mod finding;
 pub mod i18n;
 pub mod model;

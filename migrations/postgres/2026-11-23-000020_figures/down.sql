@@ -1,0 +1,17 @@
+DROP TRIGGER reports_stage_ended ON reports;
+DROP FUNCTION reports_stage_ended();
+DROP TRIGGER report_events_days_insert ON report_events;
+DROP FUNCTION report_events_days();
+DROP TRIGGER reports_days_insert ON reports;
+DROP FUNCTION reports_days_received();
+DROP TRIGGER ratings_rolled_update ON ratings;
+DROP TRIGGER ratings_rolled_delete ON ratings;
+DROP TRIGGER ratings_rolled_insert ON ratings;
+DROP FUNCTION ratings_rolled();
+DROP FUNCTION rating_rollups_add(ratings, BIGINT);
+DROP INDEX reports_staff_created;
+DROP TABLE case_deadline_days;
+DROP TABLE case_stage_ends;
+DROP TABLE case_days;
+DROP TABLE rating_staff_days;
+DROP TABLE rating_unit_days;

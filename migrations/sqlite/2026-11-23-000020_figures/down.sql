@@ -1,0 +1,12 @@
+DROP TRIGGER reports_stage_ended;
+DROP TRIGGER report_events_days_insert;
+DROP TRIGGER reports_days_insert;
+DROP TRIGGER ratings_rolled_update;
+DROP TRIGGER ratings_rolled_delete;
+DROP TRIGGER ratings_rolled_insert;
+DROP INDEX reports_staff_created;
+DROP TABLE case_deadline_days;
+DROP TABLE case_stage_ends;
+DROP TABLE case_days;
+DROP TABLE rating_staff_days;
+DROP TABLE rating_unit_days;
