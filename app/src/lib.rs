@@ -131,6 +131,8 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("oversight") view=oversight::OversightPage />
                     <Route path=path!("staff/:id/record") view=findings::OfficerRecordPage />
                     <Route path=path!("discipline") view=discipline::DisciplineMeasuresPage />
+                    <Route path=path!("figures") view=figures::FiguresPage />
+                    <Route path=path!("figures/officers/:id") view=figures::ScorecardPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -168,6 +170,7 @@ pub fn ReportApp() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async />
                 <Route path=path!("/track") view=report::TrackPage />
+                <Route path=path!("/cong-khai/:code") view=public::PublicUnitPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
