@@ -4,6 +4,7 @@
 // Deep view types (a whole form in one `view!`) need more than the default 128.
 #![recursion_limit = "256"]
 
+pub mod charts;
 pub mod components;
 pub mod error;
 pub mod fns;
