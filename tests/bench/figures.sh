@@ -19,6 +19,8 @@
 #   DB=postgres bash tests/bench/figures.sh
 #   RATINGS=200000 REPORTS=20000 SLICE=2000 DURATION=3s bash tests/bench/figures.sh  # a quick try
 #   KEEP_DB=1 DB=postgres bash tests/bench/figures.sh   # keeps the database (and prints where)
+#   SEEDED=postgres://postgres@127.0.0.1:5432/mb_bench_figures_123 bash tests/bench/figures.sh
+#                                                       # measures a kept database again
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk > /dev/null || { apt-get update -q && apt-get install -y -q wrk; }
@@ -32,7 +34,17 @@ duration=${DURATION:-15s}
 export RATINGS=${RATINGS:-10000000} REPORTS=${REPORTS:-1000000} UNITS=${UNITS:-140} \
   SLICE=${SLICE:-100000} NOW_MS=${NOW_MS:-$(date +%s%3N)}
 pg_admin=postgres://postgres@127.0.0.1:5432/postgres
-if [ "${DB:-sqlite}" = postgres ]; then
+if [ -n "${SEEDED:-}" ]; then
+  # A database this script seeded and kept (KEEP_DB=1): measure again without seeding.
+  url=$SEEDED
+  case "$url" in postgres*) DB=postgres ;; *) DB=sqlite ;; esac
+  cleanup_db() { :; }
+  if [ "$DB" = postgres ]; then
+    sql() { psql -q -X -v ON_ERROR_STOP=1 -At "$url"; }
+  else
+    sql() { sqlite3 -bail -cmd ".timeout 60000" "${url#sqlite://}"; }
+  fi
+elif [ "${DB:-sqlite}" = postgres ]; then
   name="mb_bench_figures_$$"
   psql -q "$pg_admin" -c "CREATE DATABASE $name"
   url="postgres://postgres@127.0.0.1:5432/$name"
@@ -55,14 +67,17 @@ serve() {
   until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do sleep 0.2; done
 }
 trap 'kill ${pid:-0} 2>/dev/null || true; cleanup_db' EXIT
+
+if [ -z "${SEEDED:-}" ]; then
 serve
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
 # step NAME [PREFIX]: runs one step of the seed (PREFIX first, in the same session), timed.
 step() {
-  local start=$SECONDS
+  local start
+  start=$(date +%s%N)
   { [ -n "${2:-}" ] && echo "$2"; python3 "$seed" "${DB:-sqlite}" "$1"; } | sql
-  echo "-- $1: $((SECONDS - start)) s"
+  echo "-- $1: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 }
 echo "== seeding: $RATINGS ratings, $REPORTS reports, $UNITS more units (NOW_MS=$NOW_MS)"
 seed_start=$SECONDS
@@ -88,6 +103,7 @@ if [ "${DB:-sqlite}" = postgres ]; then echo "VACUUM ANALYZE;" | sql; else echo 
 echo "-- analyze: $((SECONDS - start)) s"
 echo "== seeded in $((SECONDS - seed_start)) s; the roll-ups against the rows:"
 step checks | tr '|' ' '
+fi
 province=$(echo "SELECT id FROM units WHERE code = 'DEMO-NB';" | sql)
 commune=$(echo "SELECT id FROM units WHERE code = 'DEMO-NB-GV';" | sql)
 if [ "${DB:-sqlite}" = postgres ]; then
@@ -101,24 +117,51 @@ base="http://127.0.0.1:$port"
 token=$(curl -s -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"username":"chutich.tinh","password":"minhbach-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 calls() { curl -s "$base/metrics" | awk '/^minhbach_db_calls_total/ {print $2}'; }
-# measure NAME URL [wrk args]: one request cold (time and size), then wrk; the database calls
-# per request from /metrics around the wrk run.
+# Waits until the server has finished the requests a stopped wrk left in flight.
+settle() {
+  local a b
+  a=$(calls)
+  while sleep 1; b=$(calls); [ "$a" != "$b" ]; do a=$b; done
+}
+# wrk THREADS CONNECTIONS URL [args]: the lines that matter. A long timeout: wrk leaves a
+# request slower than its default 2 s out of the latencies, which would hide the slow ones.
+run_wrk() {
+  local t=$1 c=$2; shift 2
+  wrk -t"$t" -c"$c" -d"$duration" --timeout 60s --latency "$@"
+}
+# measure NAME URL [curl and wrk args]: one request cold (time and size), then wrk with 8
+# connections; the database calls per request from /metrics around the wrk run. SOLO=1 adds a
+# run with one connection: the latency of a request that waits for no other.
 measure() {
   local name=$1 url=$2; shift 2
   echo "== $name: GET ${url#"$base"}"
   curl -s -o /dev/null -w "first request: HTTP %{http_code}, %{time_total} s, %{size_download} bytes\n" "$@" "$url"
   local before after out total
+  # Exact: five requests one after another. (Around a wrk run the requests still in flight when
+  # it stops are counted by the server and not by wrk: a slow request's share is overstated.)
+  settle
   before=$(calls)
-  out=$(wrk -t2 -c8 -d"$duration" --latency "$@" "$url")
+  for _ in 1 2 3 4 5; do curl -s -o /dev/null "$@" "$url"; done
   after=$(calls)
-  echo "$out" | grep -E "Latency|50%|99%|Requests/sec|requests in|Non-2xx"
+  echo "database calls, 5 requests one by one: $((after - before))"
+  if [ -n "${SOLO:-}" ]; then
+    echo "-- one connection"
+    run_wrk 1 1 "$@" "$url" | grep -E "^ +(50|99)%|Requests/sec|requests in|Non-2xx|Socket errors"
+    echo "-- 8 connections"
+  fi
+  settle
+  before=$(calls)
+  out=$(run_wrk 2 8 "$@" "$url")
+  settle
+  after=$(calls)
+  echo "$out" | grep -E "^ +(50|99)%|Requests/sec|requests in|Non-2xx|Socket errors"
   total=$(echo "$out" | awk '/requests in/ {print $1}')
-  python3 -c "print('database calls: %d in %d requests, %.3f a request' % ($after - $before, $total, ($after - $before) / max($total, 1)))"
+  python3 -c "print('database calls around wrk: %d for %d requests, %.3f a request' % ($after - $before, $total, ($after - $before) / max($total, 1)))"
 }
 auth=(-H "authorization: Bearer $token")
-measure "the province's head, the province's month" "$base/api/v1/figures?unit_id=$province&period=month" "${auth[@]}"
-measure "the province's head, the province's year" "$base/api/v1/figures?unit_id=$province&period=year" "${auth[@]}"
-measure "the province's head, Gia Viễn's month" "$base/api/v1/figures?unit_id=$commune&period=month" "${auth[@]}"
+SOLO=1 measure "the province's head, the province's month" "$base/api/v1/figures?unit_id=$province&period=month" "${auth[@]}"
+SOLO=1 measure "the province's head, the province's year" "$base/api/v1/figures?unit_id=$province&period=year" "${auth[@]}"
+SOLO=1 measure "the province's head, Gia Viễn's month" "$base/api/v1/figures?unit_id=$commune&period=month" "${auth[@]}"
 # The public page and its JSON: the first request above fills the cache; wrk reads it warm.
 measure "the public page" "$base/cong-khai/DEMO-NB"
 measure "the public figures (JSON)" "$base/api/v1/public/units/DEMO-NB"
