@@ -1336,6 +1336,17 @@ mod tests {
     }
 
     #[test]
+    fn nothing_to_draw_is_said_not_drawn() {
+        let layout = trend_layout(&[], 30, Lang::Vi, true);
+        assert_eq!(layout.summary, "Chưa có số liệu.");
+        assert!(layout.marks.is_empty() && layout.x_labels.is_empty() && layout.bands.is_empty());
+        assert_eq!(layout.satisfaction_line, "");
+        let bars = bars_layout(&[], Lang::Vi, "đánh giá", "ratings");
+        assert!(bars.rows.is_empty());
+        assert!(bars.height > 0.0);
+    }
+
+    #[test]
     fn words_wrap_and_cut() {
         assert_eq!(wrap_words("Quầy 1", FONT, 360.0, 2), vec!["Quầy 1"]);
         // "aaaa bbbb" is 61.2 units wide at 12: two words a line.
