@@ -135,6 +135,7 @@ run_wrk() {
 measure() {
   local name=$1 url=$2; shift 2
   echo "== $name: GET ${url#"$base"}"
+  settle
   curl -s -o /dev/null -w "first request: HTTP %{http_code}, %{time_total} s, %{size_download} bytes\n" "$@" "$url"
   local before after out total
   # Exact: five requests one after another. (Around a wrk run the requests still in flight when
@@ -152,6 +153,9 @@ measure() {
   settle
   before=$(calls)
   out=$(run_wrk 2 8 "$@" "$url")
+  # The requests wrk left in flight have their connections already, so the count stops moving
+  # before they end: give them time to finish before the next measurement.
+  sleep 8
   settle
   after=$(calls)
   echo "$out" | grep -E "^ +(50|99)%|Requests/sec|requests in|Non-2xx|Socket errors"
