@@ -67,6 +67,9 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/staff/{id}/record", &["get"]),
     ("/api/v1/discipline-measures", &["get", "post"]),
     ("/api/v1/discipline-measures/{id}", &["patch"]),
+    ("/api/v1/figures/export", &["get"]),
+    ("/api/v1/figures/officers/{staff_id}/export", &["get"]),
+    ("/api/v1/exports/ratings", &["get"]),
 ];
 
 #[tokio::test]
