@@ -119,6 +119,21 @@ pub trait Backend: Send + Sync {
     ) -> R<shared::audit::AuditPage>;
     /// A counter as its QR page shows it to anyone (no sign-in).
     async fn public_counter(&self, token: String) -> R<shared::citizen::PublicCounter>;
+    /// A unit's figures for a period (its dashboard).
+    async fn figures(
+        &self,
+        auth: &PageAuth,
+        q: shared::figures::FiguresQuery,
+    ) -> R<shared::figures::Dashboard>;
+    /// An officer's monthly scorecard.
+    async fn scorecard(
+        &self,
+        auth: &PageAuth,
+        staff_id: String,
+        month: Option<String>,
+    ) -> R<shared::figures::Scorecard>;
+    /// What a unit publishes, from the server's memory; `None` for an unknown code.
+    async fn public_figures(&self, code: String) -> R<Option<shared::figures::PublicFigures>>;
     /// The committee's findings on a case, with what the form to record one offers.
     async fn case_findings(
         &self,

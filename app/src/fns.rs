@@ -860,3 +860,31 @@ pub async fn update_discipline_measure(
         Err(e) => Err(ssr::refuse(e)),
     }
 }
+
+/// A unit's dashboard for a period (its figures).
+#[server(prefix = "/fn", endpoint = "figures", input = Json)]
+pub async fn figures(
+    q: shared::figures::FiguresQuery,
+) -> Result<shared::figures::Dashboard, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.figures(&auth, q).await.map_err(FnError)
+}
+
+/// An officer's scorecard for a month (`YYYY-MM`; the current month by default).
+#[server(prefix = "/fn", endpoint = "officer-scorecard")]
+pub async fn officer_scorecard(
+    staff_id: String,
+    #[server(default)] month: Option<String>,
+) -> Result<shared::figures::Scorecard, FnError> {
+    let (b, auth) = ssr::backend()?;
+    b.scorecard(&auth, staff_id, month).await.map_err(FnError)
+}
+
+/// What a unit publishes (no sign-in), from the server's memory.
+#[server(prefix = "/fn", endpoint = "public-figures")]
+pub async fn public_figures(
+    code: String,
+) -> Result<Option<shared::figures::PublicFigures>, FnError> {
+    let (b, _) = ssr::backend()?;
+    b.public_figures(code).await.map_err(FnError)
+}

@@ -4,6 +4,7 @@
 // Deep view types (a whole form in one `view!`) need more than the default 128.
 #![recursion_limit = "256"]
 
+pub mod charts;
 pub mod components;
 pub mod error;
 pub mod fns;
@@ -131,6 +132,8 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("oversight") view=oversight::OversightPage />
                     <Route path=path!("staff/:id/record") view=findings::OfficerRecordPage />
                     <Route path=path!("discipline") view=discipline::DisciplineMeasuresPage />
+                    <Route path=path!("figures") view=figures::FiguresPage />
+                    <Route path=path!("figures/officers/:id") view=figures::ScorecardPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -168,6 +171,7 @@ pub fn ReportApp() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async />
                 <Route path=path!("/track") view=report::TrackPage />
+                <Route path=path!("/cong-khai/:code") view=public::PublicUnitPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

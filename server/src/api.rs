@@ -134,6 +134,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/import/units", web::post().to(import_units))
             .route("/import/staff", web::post().to(import_staff))
             .configure(crate::findings_api::configure)
+            .configure(crate::figures_api::configure)
             .configure(crate::export_api::configure)
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(AppError(ApiError::with_message(
@@ -210,6 +211,7 @@ async fn openapi_json() -> HttpResponse {
     doc.merge(crate::report_api::ReportApiDoc::openapi());
     doc.merge(crate::qr::QrApiDoc::openapi());
     doc.merge(crate::findings_api::FindingsApiDoc::openapi());
+    doc.merge(crate::figures_api::FiguresApiDoc::openapi());
     doc.merge(crate::export_api::ExportApiDoc::openapi());
     HttpResponse::Ok().json(doc)
 }

@@ -64,6 +64,15 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_OVERDUE_INTERVAL", default_value_t = 300)]
     pub overdue_interval_secs: u64,
 
+    /// The fewest ratings (or deadlines) a published rate stands on: under it every page says
+    /// "chưa đủ đánh giá" instead of a rate, and rankings leave the unit unranked.
+    #[arg(long, env = "MINHBACH_MIN_RATINGS", default_value_t = shared::figures::DEFAULT_MIN_RATINGS)]
+    pub min_ratings: i64,
+
+    /// Seconds the public pages' figures are kept in memory before they are computed again.
+    #[arg(long, env = "MINHBACH_PUBLIC_CACHE_SECS", default_value_t = 300)]
+    pub public_cache_secs: u64,
+
     /// One rating per phone per counter within this many seconds.
     #[arg(long, env = "MINHBACH_RATING_WINDOW", default_value_t = 4 * 3600)]
     pub rating_window_secs: i64,

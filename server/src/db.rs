@@ -8,6 +8,7 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -73,6 +74,9 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
 #[derive(Clone)]
 pub struct Db {
     pool: Arc<DbPool>,
+    /// Connections taken from the pool since start (`/metrics`): what a page costs the
+    /// database, e.g. nothing for a warm public page.
+    calls: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -105,7 +109,13 @@ impl Db {
         };
         Ok(Db {
             pool: Arc::new(pool),
+            calls: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// Connections taken from the pool since start.
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {
@@ -116,6 +126,7 @@ impl Db {
     }
 
     pub fn get(&self) -> Result<DbConn, r2d2::Error> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
         Ok(match &*self.pool {
             DbPool::Sqlite(p) => DbConn::Sqlite(p.get()?),
             DbPool::Postgres(p) => DbConn::Postgres(p.get()?),

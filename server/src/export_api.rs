@@ -119,11 +119,6 @@ pub struct RatingsExportQuery {
     pub lang: Option<String>,
 }
 
-// TEMPORARY until the lead's `Config::min_ratings` lands on main.
-fn min_ratings(_state: &AppState) -> i64 {
-    shared::figures::DEFAULT_MIN_RATINGS
-}
-
 fn lang_of(value: Option<&str>) -> Lang {
     value.map(Lang::parse).unwrap_or_default()
 }
@@ -229,7 +224,7 @@ async fn export_dashboard(
         to: q.to,
         sort: q.sort,
     };
-    let min = min_ratings(&state);
+    let min = state.config.min_ratings;
     let (dashboard, code) = state
         .db
         .run(move |c| {
@@ -277,7 +272,7 @@ async fn export_scorecard(
     let format = FileFormat::parse(q.format.as_deref())?;
     let key = chosen_table(q.table.as_deref(), SCORECARD_TABLES, format)?;
     let lang = lang_of(q.lang.as_deref());
-    let min = min_ratings(&state);
+    let min = state.config.min_ratings;
     let card = state
         .db
         .run(move |c| {

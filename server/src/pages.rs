@@ -621,6 +621,39 @@ impl Backend for PagesBackend {
         })
         .await
     }
+    async fn figures(
+        &self,
+        auth: &PageAuth,
+        q: shared::figures::FiguresQuery,
+    ) -> Result<shared::figures::Dashboard, ApiError> {
+        let min = self.0.config.min_ratings;
+        self.run(auth, move |c, a| {
+            crate::services::figures::dashboard(c, a, &q, min)
+        })
+        .await
+    }
+    async fn scorecard(
+        &self,
+        auth: &PageAuth,
+        staff_id: String,
+        month: Option<String>,
+    ) -> Result<shared::figures::Scorecard, ApiError> {
+        let min = self.0.config.min_ratings;
+        self.run(auth, move |c, a| {
+            crate::services::figures::scorecard(c, a, &staff_id, month.as_deref(), min)
+        })
+        .await
+    }
+    async fn public_figures(
+        &self,
+        code: String,
+    ) -> Result<Option<shared::figures::PublicFigures>, ApiError> {
+        self.0
+            .public_figures
+            .get(&self.0.db, &code)
+            .await
+            .map_err(|e| e.0)
+    }
     async fn public_counter(
         &self,
         token: String,

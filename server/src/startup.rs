@@ -88,6 +88,10 @@ impl Application {
             login_limits: LoginLimits::new(&config),
             citizen_limits: CitizenLimits::new(&config),
             pseudonym_key: pseudonym_key.into_bytes(),
+            public_figures: crate::public_figures::PublicFiguresCache::new(
+                std::time::Duration::from_secs(config.public_cache_secs),
+                config.min_ratings,
+            ),
             photo_decodes: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
@@ -199,6 +203,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
+            .route("/metrics", web::get().to(crate::figures_api::metrics))
             // Before the staff API: its /api/v1 scope answers 404 for any path it does not know.
             .configure(crate::citizen::configure)
             .configure(crate::report_api::configure)

@@ -77,6 +77,8 @@ pub struct AppStateInner {
     /// Photos decoded at once. A 12 MP photo takes about 50 MB while it is decoded, so forty
     /// citizens uploading together must queue rather than take the server's memory.
     pub photo_decodes: tokio::sync::Semaphore,
+    /// The public pages' figures, computed once per unit per few minutes.
+    pub public_figures: crate::public_figures::PublicFiguresCache,
 }
 
 /// Cheap to clone; shared by every worker.

@@ -64,6 +64,9 @@ fn StaffHeader(me: Me) -> impl IntoView {
                 {(me.account.role == Role::Head).then(|| view! {
                     <a href="/admin/reception">{lang.pick("Tiếp công dân", "Citizen reception")}</a>
                 })}
+                {(me.account.role != Role::Officer).then(|| view! {
+                    <a href="/admin/figures">{lang.pick("Thống kê", "Figures")}</a>
+                })}
                 <a href="/admin/units">{lang.pick("Đơn vị", "Units")}</a>
                 <a href="/admin/counters">{lang.pick("Quầy", "Counters")}</a>
                 <a href="/admin/staff">{lang.pick("Cán bộ", "Staff")}</a>

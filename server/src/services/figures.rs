@@ -33,14 +33,20 @@ use shared::{ApiError, FieldCode};
 use std::collections::HashMap;
 
 /// The thirteen sums of a rating roll-up, in the order of [`counts_of`], as BIGINT on both
-/// backends (PostgreSQL's SUM of a BIGINT is a NUMERIC).
-const RATING_SUMS: &str = "CAST(SUM(very_satisfied) AS BIGINT), CAST(SUM(satisfied) AS BIGINT), \
-    CAST(SUM(not_satisfied) AS BIGINT), CAST(SUM(access_n) AS BIGINT), \
-    CAST(SUM(access_good) AS BIGINT), CAST(SUM(procedure_n) AS BIGINT), \
-    CAST(SUM(procedure_good) AS BIGINT), CAST(SUM(attitude_n) AS BIGINT), \
-    CAST(SUM(attitude_good) AS BIGINT), CAST(SUM(timeliness_n) AS BIGINT), \
-    CAST(SUM(timeliness_good) AS BIGINT), CAST(SUM(feedback_n) AS BIGINT), \
-    CAST(SUM(feedback_good) AS BIGINT)";
+/// backends (PostgreSQL's SUM of a BIGINT is a NUMERIC), zero over no rows (SUM is NULL).
+const RATING_SUMS: &str = "CAST(COALESCE(SUM(very_satisfied), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(satisfied), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(not_satisfied), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(access_n), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(access_good), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(procedure_n), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(procedure_good), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(attitude_n), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(attitude_good), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(timeliness_n), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(timeliness_good), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(feedback_n), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(feedback_good), 0) AS BIGINT)";
 
 type RatingSums = (
     BigInt,
@@ -89,7 +95,7 @@ fn counts_of(s: Sums) -> RatingCounts {
 }
 
 fn big_sum(column: &str) -> diesel::expression::SqlLiteral<BigInt> {
-    sql::<BigInt>(&format!("CAST(SUM({column}) AS BIGINT)"))
+    sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"))
 }
 
 /// The Vietnam date today.
@@ -468,20 +474,21 @@ fn cases_by_day(
 ) -> AppResult<HashMap<i64, (i64, i64, i64)>> {
     let (a, b) = (from.to_days(), to.to_days());
     let ids = ids.to_vec();
-    let (received, ends): (Vec<(i64, i64)>, Vec<(i64, i64, i64)>) = db_run!(conn, {
-        let received = case_days::table
+    let received: Vec<(i64, i64)> = db_run!(conn, {
+        case_days::table
             .filter(case_days::unit_id.eq_any(ids.clone()))
             .filter(case_days::day.between(a, b))
             .group_by(case_days::day)
             .select((case_days::day, big_sum("received")))
-            .load(conn)?;
-        let ends = case_deadline_days::table
+            .load(conn)
+    })?;
+    let ends: Vec<(i64, i64, i64)> = db_run!(conn, {
+        case_deadline_days::table
             .filter(case_deadline_days::unit_id.eq_any(ids.clone()))
             .filter(case_deadline_days::day.between(a, b))
             .group_by(case_deadline_days::day)
             .select((case_deadline_days::day, big_sum("on_time"), big_sum("late")))
-            .load(conn)?;
-        Ok::<_, diesel::result::Error>((received, ends))
+            .load(conn)
     })?;
     let mut by_day: HashMap<i64, (i64, i64, i64)> = HashMap::new();
     for (d, n) in received {
@@ -636,20 +643,20 @@ fn subjects(
     let by_counter = ratings_by_subject(conn, unit_id, from, to, false)?;
     let by_officer = ratings_by_subject(conn, unit_id, from, to, true)?;
     let uid = unit_id.to_string();
-    let (counter_rows, staff_rows): (Vec<(String, String)>, Vec<(String, String, String)>) =
-        db_run!(conn, {
-            let c = counters::table
-                .filter(counters::unit_id.eq(uid.clone()))
-                .order(counters::name)
-                .select((counters::id, counters::name))
-                .load(conn)?;
-            let s = staff::table
-                .filter(staff::unit_id.eq(uid.clone()))
-                .order(staff::full_name)
-                .select((staff::id, staff::full_name, staff::badge_number))
-                .load(conn)?;
-            Ok::<_, diesel::result::Error>((c, s))
-        })?;
+    let counter_rows: Vec<(String, String)> = db_run!(conn, {
+        counters::table
+            .filter(counters::unit_id.eq(uid.clone()))
+            .order(counters::name)
+            .select((counters::id, counters::name))
+            .load(conn)
+    })?;
+    let staff_rows: Vec<(String, String, String)> = db_run!(conn, {
+        staff::table
+            .filter(staff::unit_id.eq(uid.clone()))
+            .order(staff::full_name)
+            .select((staff::id, staff::full_name, staff::badge_number))
+            .load(conn)
+    })?;
     let counters = counter_rows
         .into_iter()
         .map(|(id, name)| SubjectFigures {
@@ -740,7 +747,6 @@ pub fn scorecard(
             .select(sql::<RatingSums>(RATING_SUMS))
             .load(conn)
     })?;
-    // SUM over no rows is one row of NULLs on both backends: read as zero.
     let ratings = sums.into_iter().next().map(counts_of).unwrap_or_default();
     let (start_ms, end_ms) = (day_start_ms(from), day_start_ms(to.add_days(1)));
     let hide_withheld = account.role == Role::Head;

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use server::schema::{audit_log, ratings};
 use shared::citizen::RatingReceipt;
-use shared::figures::{Dashboard, FiguresQuery, Scorecard};
+use shared::figures::{Dashboard, Scorecard};
 use shared::table::{dashboard_tables, scorecard_tables};
 use shared::{ErrorCode, Lang};
 use std::io::Cursor;
@@ -83,22 +83,16 @@ async fn audit_count(app: &TestApp, action: &'static str) -> i64 {
     .await
 }
 
-/// The dashboard as `GET /api/v1/figures` computes it, for the reader.
-async fn dashboard_of(app: &TestApp, username: &str, q: FiguresQuery) -> Dashboard {
-    let username = username.to_string();
-    sql(app, move |conn| {
-        let actor = server::auth::actor_by_username(conn, &username).expect("actor");
-        server::services::figures::dashboard(conn, &actor, &q, 30).expect("dashboard")
-    })
-    .await
+/// The dashboard as `GET /api/v1/figures` answers it, for the reader, with the same query.
+async fn dashboard_of(app: &TestApp, token: &str, query: &str) -> Dashboard {
+    tests::ok_json(app.get(&format!("/api/v1/figures?{query}"), token).await).await
 }
 
-async fn scorecard_of(app: &TestApp, username: &str, staff_id: &str) -> Scorecard {
-    let (username, staff_id) = (username.to_string(), staff_id.to_string());
-    sql(app, move |conn| {
-        let actor = server::auth::actor_by_username(conn, &username).expect("actor");
-        server::services::figures::scorecard(conn, &actor, &staff_id, None, 30).expect("card")
-    })
+async fn scorecard_of(app: &TestApp, token: &str, staff_id: &str) -> Scorecard {
+    tests::ok_json(
+        app.get(&format!("/api/v1/figures/officers/{staff_id}"), token)
+            .await,
+    )
     .await
 }
 
@@ -222,11 +216,7 @@ async fn the_dashboard_downloads_as_a_workbook_with_the_dashboard_s_figures() {
     let app = app().await;
     let w = rated_world(&app).await;
     let head = &w.head_province;
-    let q = FiguresQuery {
-        unit_id: Some(w.province.id.clone()),
-        ..Default::default()
-    };
-    let expected = dashboard_of(&app, &head.username, q).await;
+    let expected = dashboard_of(&app, head.token(), &format!("unit_id={}", w.province.id)).await;
     assert_eq!(expected.ratings.total(), 38);
     let before = audit_count(&app, "figures.export").await;
     let resp = app
@@ -313,11 +303,8 @@ async fn one_table_downloads_as_csv_with_vietnamese_headers() {
     let head = &w.head_province;
     let expected = dashboard_of(
         &app,
-        &head.username,
-        FiguresQuery {
-            unit_id: Some(w.province.id.clone()),
-            ..Default::default()
-        },
+        head.token(),
+        &format!("unit_id={}&sort=ratings", w.province.id),
     )
     .await;
     let resp = app
@@ -336,7 +323,10 @@ async fn one_table_downloads_as_csv_with_vietnamese_headers() {
         header[..3],
         ["Đơn vị", "Số đánh giá", "Tỷ lệ hài lòng"].map(String::from)
     );
-    // Ranked by the number of ratings, as asked.
+    // Ranked by the number of ratings, as asked, in the dashboard's order.
+    let order: Vec<&str> = expected.units.iter().map(|u| u.name.as_str()).collect();
+    let got: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(got, order);
     assert_eq!(rows[0][0], w.commune_a.name);
     assert_eq!(rows[0][1], "35");
     let a = expected
@@ -450,7 +440,7 @@ async fn the_officer_s_scorecard_downloads_as_a_workbook_and_as_csv() {
     let app = app().await;
     let w = rated_world(&app).await;
     let committee = &w.committee;
-    let expected = scorecard_of(&app, &committee.username, &w.staff_a.id).await;
+    let expected = scorecard_of(&app, committee.token(), &w.staff_a.id).await;
     assert_eq!(expected.ratings.total(), 18);
     let path = format!("/api/v1/figures/officers/{}/export", w.staff_a.id);
     let (name, bytes) = download(app.get(&path, committee.token()).await, XLSX).await;

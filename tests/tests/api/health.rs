@@ -67,6 +67,9 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/staff/{id}/record", &["get"]),
     ("/api/v1/discipline-measures", &["get", "post"]),
     ("/api/v1/discipline-measures/{id}", &["patch"]),
+    ("/api/v1/figures", &["get"]),
+    ("/api/v1/figures/officers/{staff_id}", &["get"]),
+    ("/api/v1/public/units/{code}", &["get"]),
     ("/api/v1/figures/export", &["get"]),
     ("/api/v1/figures/officers/{staff_id}/export", &["get"]),
     ("/api/v1/exports/ratings", &["get"]),
@@ -110,6 +113,8 @@ async fn openapi_document_describes_every_route() {
         "put"
     ));
     assert!(!security("/api/v1/reports/track/action", "post"));
+    assert!(security("/api/v1/figures", "get"));
+    assert!(!security("/api/v1/public/units/{code}", "get"));
     assert!(doc["components"]["schemas"]["CaseDetail"].is_object());
     assert!(doc["components"]["schemas"]["DeadlineRules"].is_object());
     assert!(doc["components"]["schemas"]["FlaggedRating"].is_object());

@@ -11,6 +11,7 @@ mod cases;
 mod counters;
 mod deadline_rules;
 mod exports;
+mod figures;
 mod findings;
 mod health;
 mod identity;
