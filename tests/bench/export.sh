@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 cargo build -q --release -p server --bin minhbach
 bin=target/release/minhbach
 dir=$(mktemp -d)
-port=${PORT:-8099}
+port=${PORT:-8101}
 total=${RATINGS:-1000000}
 outside=${OUTSIDE:-20000}
 pg_admin=postgres://postgres@127.0.0.1:5432/postgres
@@ -31,10 +31,15 @@ else
 fi
 export DATABASE_URL="$url" MINHBACH_ADDR="127.0.0.1:$port" RUST_LOG=warn MINHBACH_WARM_ASSETS=false \
   MINHBACH_OVERDUE_INTERVAL=0 MINHBACH_RECEPTION_DIGEST_INTERVAL=0
+# Another server on the port (another bench) would answer in place of ours: refuse to start.
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is in use: PORT=… to choose another"; exit 1; fi
 serve() {
   "$bin" serve --demo >> "$dir/server.log" 2>&1 &
   pid=$!
-  until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do sleep 0.2; done
+  until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log"; exit 1; }
+    sleep 0.2
+  done
 }
 trap 'kill ${pid:-0} 2>/dev/null || true; cleanup_db; rm -rf "$dir"' EXIT
 serve
@@ -177,13 +182,19 @@ for format in csv xlsx; do
     rows=$(( $(wc -l < "$dir/out.csv") - 1 ))
   else
     rows=$(python3 - "$dir/out.xlsx" <<'PY'
-import re, sys, zipfile
+import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 n = 0
 for name in z.namelist():
     if name.startswith("xl/worksheets/sheet"):
         with z.open(name) as f:
-            n += sum(chunk.count(b"<row ") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1
+            # Rows counted across chunk boundaries: the tail of each chunk is kept for the next.
+            tail = b""
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                data = tail + chunk
+                n += data.count(b"<row ")
+                tail = data[-4:]
+        n -= 1  # the header row
 print(n)
 PY
 )
