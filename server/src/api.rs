@@ -135,6 +135,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/import/staff", web::post().to(import_staff))
             .configure(crate::findings_api::configure)
             .configure(crate::figures_api::configure)
+            .configure(crate::export_api::configure)
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(AppError(ApiError::with_message(
                     ErrorCode::NotFound,
@@ -211,6 +212,7 @@ async fn openapi_json() -> HttpResponse {
     doc.merge(crate::qr::QrApiDoc::openapi());
     doc.merge(crate::findings_api::FindingsApiDoc::openapi());
     doc.merge(crate::figures_api::FiguresApiDoc::openapi());
+    doc.merge(crate::export_api::ExportApiDoc::openapi());
     HttpResponse::Ok().json(doc)
 }
 

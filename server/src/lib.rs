@@ -10,6 +10,8 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
+pub mod export_api;
 pub mod figures_api;
 pub mod findings_api;
 pub mod pages;

@@ -22,6 +22,10 @@ pub mod action {
     /// A committee member revealed an identified reporter, giving a reason.
     pub const IDENTITY_REVEAL: &str = "identity.reveal";
     pub const RECEPTION_EXPORT: &str = "reception.export_xlsx";
+    /// A dashboard's tables or an officer's scorecard downloaded (.xlsx or CSV).
+    pub const FIGURES_EXPORT: &str = "figures.export";
+    /// Every rating of a month in a unit's subtree downloaded (.xlsx or CSV).
+    pub const RATINGS_EXPORT: &str = "ratings.export";
     pub const ACCOUNT_CREATE: &str = "account.create";
     pub const ACCOUNT_UPDATE: &str = "account.update";
     pub const UNIT_CREATE: &str = "unit.create";
@@ -48,6 +52,11 @@ pub fn action_label(name: &str, lang: Lang) -> String {
         action::RECEPTION_EXPORT => Some((
             "Tải sổ tiếp công dân (.xlsx)",
             "Reception log downloaded (.xlsx)",
+        )),
+        action::FIGURES_EXPORT => Some(("Tải số liệu thống kê", "Figures downloaded")),
+        action::RATINGS_EXPORT => Some((
+            "Tải danh sách đánh giá của tháng",
+            "A month's ratings downloaded",
         )),
         action::ACCOUNT_CREATE => Some(("Tạo tài khoản", "Account created")),
         action::ACCOUNT_UPDATE => Some(("Sửa tài khoản, vai trò", "Account or role changed")),

@@ -23,6 +23,7 @@ pub mod redaction;
 pub mod report;
 pub mod review;
 pub mod routing;
+pub mod table;
 pub mod validate;
 pub mod workflow;
 

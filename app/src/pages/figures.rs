@@ -3,6 +3,7 @@
 //! JavaScript off; every rate shows its sample and 95% interval, or "chưa đủ đánh giá" under
 //! the minimum, never a bare 100% on three ratings.
 
+use crate::charts::{AnswerShares, RateBars, TrendChart};
 use crate::components::lang;
 use crate::fns::{figures, officer_scorecard};
 use leptos::prelude::*;
@@ -145,9 +146,19 @@ fn dashboard_view(d: Dashboard, lang: Lang) -> AnyView {
                     )}</p>
                 </div>
             </div>
+            <AnswerShares counts=d.ratings lang=lang min_ratings=min />
             {answers_table(&d.ratings, lang)}
+            <RateBars
+                rows={SipasCriterion::ALL.into_iter().map(|c| (c.label(lang).to_string(), d.ratings.criterion(c, min))).collect::<Vec<_>>()}
+                lang=lang
+                title=lang.pick("Tỷ lệ Tốt, Rất tốt theo tiêu chí SIPAS", "Share Good or Very good by SIPAS criterion")
+            />
             {criteria_table(&d.ratings, min, lang)}
+            <TrendChart points=d.months.clone() min_ratings=min lang=lang on_time=true
+                title=lang.pick("Tỷ lệ hài lòng và đúng hạn theo tháng", "Satisfaction and on-time rates by month") />
             {trend_table(lang.pick("Theo tháng", "By month"), &d.months, min, lang)}
+            <TrendChart points=d.weeks.clone() min_ratings=min lang=lang on_time=true
+                title=lang.pick("Tỷ lệ hài lòng và đúng hạn theo tuần", "Satisfaction and on-time rates by week") />
             {trend_table(lang.pick("Theo tuần", "By week"), &d.weeks, min, lang)}
             {units_table(&d, lang)}
             {subjects_table(&d, false, lang)}
@@ -262,7 +273,7 @@ fn units_table(d: &Dashboard, lang: Lang) -> impl IntoView {
             "Bấm tên cột để xếp theo chỉ số đó. Tỷ lệ xếp theo cận dưới của khoảng tin cậy; đơn vị chưa đủ đánh giá xếp cuối.",
             "Click a column to rank by it. Rates rank by the lower end of their interval; units without enough ratings come last.",
         )}</p>
-        <div class="table-scroll">
+        <div class="table-wrap">
         <table class="data figures-units">
             <thead><tr>
                 <th scope="col" class="num">"#"</th>
@@ -326,7 +337,7 @@ fn subjects_table(d: &Dashboard, officers: bool, lang: Lang) -> impl IntoView {
     };
     view! {
         <h3>{title}</h3>
-        <div class="table-scroll">
+        <div class="table-wrap">
         <table class=if officers { "data figures-officers" } else { "data figures-counters" }>
             <thead><tr>
                 <th scope="col">{who}</th>

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cases;
 pub mod counters;
 pub mod deadline_rules;
+pub mod exports;
 pub mod figures;
 pub mod findings;
 pub mod identity;

@@ -70,6 +70,9 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/figures", &["get"]),
     ("/api/v1/figures/officers/{staff_id}", &["get"]),
     ("/api/v1/public/units/{code}", &["get"]),
+    ("/api/v1/figures/export", &["get"]),
+    ("/api/v1/figures/officers/{staff_id}/export", &["get"]),
+    ("/api/v1/exports/ratings", &["get"]),
 ];
 
 #[tokio::test]

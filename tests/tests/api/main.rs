@@ -10,6 +10,7 @@ mod calendar;
 mod cases;
 mod counters;
 mod deadline_rules;
+mod exports;
 mod figures;
 mod findings;
 mod health;
