@@ -28,7 +28,9 @@ cargo build -q --release -p server --bin minhbach
 bin=target/release/minhbach
 seed=tests/bench/figures-seed.py
 dir=$(mktemp -d)
-port=${PORT:-8099}
+port=${PORT:-8102}
+# Another server on the port (another bench) would answer in place of ours: refuse to start.
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is in use: PORT=… to choose another"; exit 1; fi
 duration=${DURATION:-15s}
 # One "now" for every step, so the steps agree on the 24 months.
 export RATINGS=${RATINGS:-10000000} REPORTS=${REPORTS:-1000000} UNITS=${UNITS:-140} \
@@ -38,7 +40,7 @@ if [ -n "${SEEDED:-}" ]; then
   # A database this script seeded and kept (KEEP_DB=1): measure again without seeding.
   url=$SEEDED
   case "$url" in postgres*) DB=postgres ;; *) DB=sqlite ;; esac
-  cleanup_db() { :; }
+  cleanup_db() { rm -rf "$dir"; }
   if [ "$DB" = postgres ]; then
     sql() { psql -q -X -v ON_ERROR_STOP=1 -At "$url"; }
   else
@@ -58,13 +60,16 @@ else
   sql() { sqlite3 -bail -cmd ".timeout 60000" "$dir/bench.db"; }
 fi
 # The overdue job off: its first run would escalate the seeded open cases past their due date in
-# the middle of the measurement.
+# the middle of the measurement. The reception digest off too: no background work but ours.
 export DATABASE_URL="$url" MINHBACH_ADDR="127.0.0.1:$port" RUST_LOG=warn MINHBACH_WARM_ASSETS=false \
-  MINHBACH_OVERDUE_INTERVAL=0
+  MINHBACH_OVERDUE_INTERVAL=0 MINHBACH_RECEPTION_DIGEST_INTERVAL=0
 serve() {
   "$bin" serve --demo >> "$dir/server.log" 2>&1 &
   pid=$!
-  until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do sleep 0.2; done
+  until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log"; exit 1; }
+    sleep 0.2
+  done
 }
 trap 'kill ${pid:-0} 2>/dev/null || true; cleanup_db' EXIT
 
@@ -109,7 +114,7 @@ commune=$(echo "SELECT id FROM units WHERE code = 'DEMO-NB-GV';" | sql)
 if [ "${DB:-sqlite}" = postgres ]; then
   echo "SELECT 'database size: ' || pg_size_pretty(pg_database_size(current_database()));" | sql
 else
-  echo "database size: $(du -h "$dir/bench.db" | cut -f1)"
+  echo "database size: $(du -h "${url#sqlite://}" | cut -f1)"
 fi
 
 serve
