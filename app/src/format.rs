@@ -16,6 +16,13 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// An ISO date ("2026-03-01") as pages show dates ("01/03/2026"); empty if it is not a date.
+pub fn date_vn(iso: &str) -> String {
+    shared::calendar::Date::parse(iso)
+        .map(shared::calendar::Date::format_vn)
+        .unwrap_or_default()
+}
+
 /// "22/11/2026 14:05" in Vietnam time.
 pub fn datetime_vn(ms: i64) -> String {
     let local = ms + VN_OFFSET_MS;

@@ -95,6 +95,12 @@ impl Date {
         }
     }
 
+    /// The first millisecond of this day in Vietnam (UTC+7), as a Unix timestamp: the inverse
+    /// of [`Date::from_unix_ms_vietnam`], for "created on this day" ranges over timestamps.
+    pub fn start_unix_ms_vietnam(self) -> i64 {
+        self.to_days() * 86_400_000 - 7 * 3_600_000
+    }
+
     /// The Vietnam (UTC+7) date of a Unix timestamp in milliseconds.
     pub fn from_unix_ms_vietnam(ms: i64) -> Date {
         const DAY_MS: i64 = 86_400_000;

@@ -318,6 +318,18 @@ impl TestApp {
         port
     }
 
+    /// Runs database work of the server directly (on the blocking pool), as a second server
+    /// process would: fixtures the API cannot make, such as a due date in the past.
+    pub async fn on_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut server::db::DbConn) -> T + Send + 'static,
+    ) -> T {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || f(&mut db.get().expect("connection")))
+            .await
+            .expect("join")
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Response {
         self.client
             .get(self.url(path))

@@ -6,6 +6,7 @@
 use crate::charts::{AnswerShares, RateBars, TrendChart};
 use crate::components::lang;
 use crate::fns::{figures, officer_scorecard};
+use crate::format::date_vn;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::calendar::Date;
@@ -15,10 +16,6 @@ use shared::figures::{
     SubjectFigures, TrendPoint, UnitSort,
 };
 use shared::Lang;
-
-fn date_vn(iso: &str) -> String {
-    Date::parse(iso).map(Date::format_vn).unwrap_or_default()
-}
 
 fn error_notice(e: &crate::error::FnError, lang: Lang) -> AnyView {
     view! { <div class="notice error" role="alert"><p>{e.0.message.get(lang).to_string()}</p></div> }

@@ -7,7 +7,7 @@
 
 use crate::components::lang;
 use crate::fns::public_figures;
-use crate::format::datetime_vn;
+use crate::format::{date_vn, datetime_vn};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::calendar::Date;
@@ -87,10 +87,6 @@ fn period_section(heading: String, p: &PublicPeriod, lang: Lang) -> impl IntoVie
             </div>
         </section>
     }
-}
-
-fn date_vn(iso: &str) -> String {
-    Date::parse(iso).map(Date::format_vn).unwrap_or_default()
 }
 
 fn public_view(f: PublicFigures, lang: Lang) -> AnyView {

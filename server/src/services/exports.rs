@@ -10,7 +10,6 @@ use crate::error::{AppError, AppResult};
 use crate::schema::{counters, ratings, staff, units};
 use diesel::prelude::*;
 use shared::audit::action;
-use shared::calendar::Date;
 use shared::citizen::{Satisfaction, SipasCriterion};
 use shared::model::Role;
 use shared::review::ReviewOutcome;
@@ -133,11 +132,6 @@ pub struct RatingsScope {
     pub to_ms: i64,
 }
 
-/// The first millisecond of a Vietnam (UTC+7) day.
-fn vietnam_midnight_ms(d: Date) -> i64 {
-    d.to_days() * 86_400_000 - 7 * 3_600_000
-}
-
 /// Checks who asks for which unit and month, and records the download in the audit log before
 /// a byte is sent. The unit is the reader's own by default; one outside their units is not
 /// found (404), an officer is refused (403), a month that is not one is refused (400).
@@ -186,8 +180,8 @@ pub fn start_ratings_export(
         unit_id,
         units: subtree.into_iter().collect(),
         month,
-        from_ms: vietnam_midnight_ms(first),
-        to_ms: vietnam_midnight_ms(last.add_days(1)),
+        from_ms: first.start_unix_ms_vietnam(),
+        to_ms: last.add_days(1).start_unix_ms_vietnam(),
     })
 }
 
@@ -480,8 +474,8 @@ mod tests {
     #[test]
     fn a_month_starts_at_vietnam_midnight() {
         // 01/03/2026 00:00 in Hà Nội is 28/02/2026 17:00 UTC.
-        let d = Date::new(2026, 3, 1).unwrap();
-        assert_eq!(vietnam_midnight_ms(d), 1_772_298_000_000);
+        let d = shared::calendar::Date::new(2026, 3, 1).unwrap();
+        assert_eq!(d.start_unix_ms_vietnam(), 1_772_298_000_000);
     }
 
     #[test]

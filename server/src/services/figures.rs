@@ -748,7 +748,10 @@ pub fn scorecard(
             .load(conn)
     })?;
     let ratings = sums.into_iter().next().map(counts_of).unwrap_or_default();
-    let (start_ms, end_ms) = (day_start_ms(from), day_start_ms(to.add_days(1)));
+    let (start_ms, end_ms) = (
+        from.start_unix_ms_vietnam(),
+        to.add_days(1).start_unix_ms_vietnam(),
+    );
     let hide_withheld = account.role == Role::Head;
     let about: Vec<(String, String, String)> = db_run!(conn, {
         let mut q = reports::table
@@ -830,11 +833,6 @@ pub fn scorecard(
         assigned_on_time: ends.iter().filter(|x| **x).count() as i64,
         assigned_late: ends.iter().filter(|x| !**x).count() as i64,
     })
-}
-
-/// The first millisecond of a Vietnam (UTC+7) day.
-fn day_start_ms(d: Date) -> i64 {
-    d.to_days() * 86_400_000 - 7 * 3_600_000
 }
 
 /// What a unit publishes (no login): this month and this year so far, and its units ranked.

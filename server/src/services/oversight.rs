@@ -29,11 +29,6 @@ const PERIOD_MAX_DAYS: i64 = 366;
 /// SUM of satisfied ratings, as a BIGINT on both backends.
 const SATISFIED_SUM: &str = "CAST(COALESCE(SUM(CASE WHEN ratings.overall IN ('very_satisfied', 'satisfied') THEN 1 ELSE 0 END), 0) AS BIGINT)";
 
-/// The first millisecond of a Vietnam (UTC+7) day.
-fn day_start_ms(d: Date) -> i64 {
-    d.to_days() * 86_400_000 - 7 * 3_600_000
-}
-
 /// A half-open range of milliseconds: [from, to).
 #[derive(Clone, Copy)]
 struct Span {
@@ -44,8 +39,8 @@ struct Span {
 impl Span {
     fn of(from: Date, to: Date) -> Span {
         Span {
-            from: day_start_ms(from),
-            to: day_start_ms(to.add_days(1)),
+            from: from.start_unix_ms_vietnam(),
+            to: to.add_days(1).start_unix_ms_vietnam(),
         }
     }
 }

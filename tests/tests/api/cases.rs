@@ -689,17 +689,6 @@ async fn the_inbox_totals_and_cursor_pages_follow_every_change_of_a_case() {
     assert!(order.windows(2).all(|p| p[0] <= p[1]), "{order:?}");
 }
 
-/// Runs database work of the server directly, as a second server process would.
-async fn on_db<T: Send + 'static>(
-    app: &TestApp,
-    f: impl FnOnce(&mut server::db::DbConn) -> T + Send + 'static,
-) -> T {
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || f(&mut db.get().unwrap()))
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_overdue_case_is_escalated_once_with_an_apology_drafted_for_the_head() {
     use server::services::overdue::{claim_lease, run_once, OverdueRun, JOB};
@@ -710,7 +699,7 @@ async fn an_overdue_case_is_escalated_once_with_an_apology_drafted_for_the_head(
     let id = app.case_id(head, &view.tracking_code).await;
     // Its clock ran out on Monday 5 January 2026.
     let rid = id.clone();
-    on_db(&app, move |conn| {
+    app.on_db(move |conn| {
         use diesel::prelude::*;
         use server::schema::reports;
         server::db_run!(conn, {
@@ -729,27 +718,31 @@ async fn an_overdue_case_is_escalated_once_with_an_apology_drafted_for_the_head(
 
     // Two processes: one holds the lease; the other waits until it lapses.
     let now = 1_800_000_000_000_i64;
-    let (a, b) = on_db(&app, move |conn| {
-        (
-            claim_lease(conn, JOB, "process-a", now, 60_000).unwrap(),
-            claim_lease(conn, JOB, "process-b", now, 60_000).unwrap(),
-        )
-    })
-    .await;
+    let (a, b) = app
+        .on_db(move |conn| {
+            (
+                claim_lease(conn, JOB, "process-a", now, 60_000).unwrap(),
+                claim_lease(conn, JOB, "process-b", now, 60_000).unwrap(),
+            )
+        })
+        .await;
     assert!(a && !b, "exactly one process holds the job");
-    let (renewed, taken_over) = on_db(&app, move |conn| {
-        (
-            claim_lease(conn, JOB, "process-a", now + 30_000, 60_000).unwrap(),
-            claim_lease(conn, JOB, "process-b", now + 200_000, 60_000).unwrap(),
-        )
-    })
-    .await;
+    let (renewed, taken_over) = app
+        .on_db(move |conn| {
+            (
+                claim_lease(conn, JOB, "process-a", now + 30_000, 60_000).unwrap(),
+                claim_lease(conn, JOB, "process-b", now + 200_000, 60_000).unwrap(),
+            )
+        })
+        .await;
     assert!(renewed && taken_over);
 
     // Run twice (a restart, or a second process after a lapse): it acts once.
     let cal = shared::calendar::WorkingCalendar::seed();
     let cal2 = cal.clone();
-    let first = on_db(&app, move |conn| run_once(conn, &cal, 100).unwrap()).await;
+    let first = app
+        .on_db(move |conn| run_once(conn, &cal, 100).unwrap())
+        .await;
     assert_eq!(
         first,
         OverdueRun {
@@ -757,7 +750,9 @@ async fn an_overdue_case_is_escalated_once_with_an_apology_drafted_for_the_head(
             apologies: 1
         }
     );
-    let again = on_db(&app, move |conn| run_once(conn, &cal2, 100).unwrap()).await;
+    let again = app
+        .on_db(move |conn| run_once(conn, &cal2, 100).unwrap())
+        .await;
     assert_eq!(again, OverdueRun::default());
 
     let case: CaseDetail = ok_json(app.get(&format!("/api/v1/cases/{id}"), head).await).await;

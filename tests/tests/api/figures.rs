@@ -13,20 +13,9 @@ use shared::ErrorCode;
 use std::collections::HashMap;
 use tests::{assert_api_error, ok_json, spawn_app_with, TestApp, World};
 
-/// Runs database work directly, as the server would.
-async fn on_db<T: Send + 'static>(
-    app: &TestApp,
-    f: impl FnOnce(&mut server::db::DbConn) -> T + Send + 'static,
-) -> T {
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || f(&mut db.get().unwrap()))
-        .await
-        .unwrap()
-}
-
 /// Unix milliseconds of a Vietnam wall-clock time.
 fn vn_ms(y: i32, m: u32, d: u32, hour: i64, minute: i64) -> i64 {
-    Date::new(y, m, d).unwrap().to_days() * 86_400_000 + (hour - 7) * 3_600_000 + minute * 60_000
+    Date::new(y, m, d).unwrap().start_unix_ms_vietnam() + hour * 3_600_000 + minute * 60_000
 }
 
 async fn rate(
@@ -55,7 +44,7 @@ async fn rate(
 
 async fn move_rating(app: &TestApp, id: &str, at: i64) {
     let id = id.to_string();
-    on_db(app, move |conn| {
+    app.on_db(move |conn| {
         server::db_run!(conn, {
             diesel::update(ratings::table.find(&id))
                 .set(ratings::created_at.eq(at))
@@ -104,7 +93,7 @@ async fn figures_match_hand_computed_fixtures_across_a_vietnam_month_boundary() 
     }
     // The fifth is flagged (a burst): left out until reviewed.
     let flagged = feb[1].clone();
-    on_db(&app, move |conn| {
+    app.on_db(move |conn| {
         server::db_run!(conn, {
             diesel::update(ratings::table.find(&flagged))
                 .set((
@@ -272,7 +261,7 @@ async fn case_figures_count_flows_and_deadlines_met_and_missed() {
     let yesterday = today.add_days(-1).iso();
     for id in [late.clone(), overdue.clone()] {
         let due = yesterday.clone();
-        on_db(&app, move |conn| {
+        app.on_db(move |conn| {
             server::db_run!(conn, {
                 diesel::update(reports::table.find(&id))
                     .set(reports::due_on.eq(Some(due)))
@@ -519,31 +508,32 @@ async fn all_ratings(app: &TestApp) -> Vec<RawRating> {
         Option<String>,
         i64,
     );
-    let rows: Vec<Row> = on_db(app, |conn| {
-        server::db_run!(conn, {
-            ratings::table
-                .select((
-                    ratings::id,
-                    ratings::unit_id,
-                    ratings::counter_id,
-                    ratings::staff_id,
-                    ratings::overall,
-                    (
-                        ratings::sipas_access,
-                        ratings::sipas_procedure,
-                        ratings::sipas_attitude,
-                        ratings::sipas_timeliness,
-                        ratings::sipas_feedback_handling,
-                    ),
-                    ratings::flagged,
-                    ratings::review_outcome,
-                    ratings::created_at,
-                ))
-                .load(conn)
+    let rows: Vec<Row> = app
+        .on_db(|conn| {
+            server::db_run!(conn, {
+                ratings::table
+                    .select((
+                        ratings::id,
+                        ratings::unit_id,
+                        ratings::counter_id,
+                        ratings::staff_id,
+                        ratings::overall,
+                        (
+                            ratings::sipas_access,
+                            ratings::sipas_procedure,
+                            ratings::sipas_attitude,
+                            ratings::sipas_timeliness,
+                            ratings::sipas_feedback_handling,
+                        ),
+                        ratings::flagged,
+                        ratings::review_outcome,
+                        ratings::created_at,
+                    ))
+                    .load(conn)
+            })
+            .unwrap()
         })
-        .unwrap()
-    })
-    .await;
+        .await;
     rows.into_iter()
         .map(|r| RawRating {
             unit_id: r.1,
@@ -618,7 +608,7 @@ async fn rollups_equal_the_raw_rows_on_random_data() {
         })
         .collect();
     let (staff_a, unit_a) = (w.staff_a.id.clone(), w.commune_a.id.clone());
-    on_db(&app, move |conn| {
+    app.on_db(move |conn| {
         server::db_run!(conn, {
             conn.transaction(|conn| {
                 for chunk in rows.chunks(100) {
@@ -744,34 +734,35 @@ async fn rollups_equal_the_raw_rows_on_random_data() {
         i64,
         i64,
     );
-    let kept: Vec<(String, i64, Sums)> = on_db(&app, |conn| {
-        use server::schema::rating_unit_days as t;
-        server::db_run!(conn, {
-            t::table
-                .select((
-                    t::unit_id,
-                    t::day,
-                    (
-                        t::very_satisfied,
-                        t::satisfied,
-                        t::not_satisfied,
-                        t::access_n,
-                        t::access_good,
-                        t::procedure_n,
-                        t::procedure_good,
-                        t::attitude_n,
-                        t::attitude_good,
-                        t::timeliness_n,
-                        t::timeliness_good,
-                        t::feedback_n,
-                        t::feedback_good,
-                    ),
-                ))
-                .load(conn)
+    let kept: Vec<(String, i64, Sums)> = app
+        .on_db(|conn| {
+            use server::schema::rating_unit_days as t;
+            server::db_run!(conn, {
+                t::table
+                    .select((
+                        t::unit_id,
+                        t::day,
+                        (
+                            t::very_satisfied,
+                            t::satisfied,
+                            t::not_satisfied,
+                            t::access_n,
+                            t::access_good,
+                            t::procedure_n,
+                            t::procedure_good,
+                            t::attitude_n,
+                            t::attitude_good,
+                            t::timeliness_n,
+                            t::timeliness_good,
+                            t::feedback_n,
+                            t::feedback_good,
+                        ),
+                    ))
+                    .load(conn)
+            })
+            .unwrap()
         })
-        .unwrap()
-    })
-    .await;
+        .await;
     let mut seen = 0;
     for (unit, day, s) in kept {
         let c = RatingCounts {
