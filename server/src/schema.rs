@@ -360,6 +360,41 @@ diesel::joinable!(staff -> units (unit_id));
 diesel::joinable!(accounts -> units (unit_id));
 diesel::joinable!(sessions -> accounts (account_id));
 
+diesel::table! {
+    case_months (unit_id, month, kind, category) {
+        unit_id -> Text,
+        month -> BigInt,
+        kind -> Text,
+        category -> Text,
+        received -> BigInt,
+        accepted -> BigInt,
+        accept_ms -> BigInt,
+        answered -> BigInt,
+        answer_ms -> BigInt,
+        resolved -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_deadline_months (unit_id, month, stage) {
+        unit_id -> Text,
+        month -> BigInt,
+        stage -> Text,
+        on_time -> BigInt,
+        late -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_unit_days (unit_id, day) {
+        unit_id -> Text,
+        day -> BigInt,
+        received -> BigInt,
+        on_time -> BigInt,
+        late -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     counters,

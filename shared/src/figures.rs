@@ -78,6 +78,42 @@ pub fn month_of(day: Date) -> (Date, Date) {
     (from, next.add_days(-1))
 }
 
+/// A first and a last day, both included.
+pub type DateSpan = (Date, Date);
+
+/// Days `[from, to]` cut where the month roll-ups can serve them: the whole Vietnam months
+/// inside (the first days of the first and of the last), and the days left before and after
+/// them. A period with no whole month is all days. Every day of the period is in exactly one
+/// part, so adding up the parts counts each day once.
+pub fn split_by_months(from: Date, to: Date) -> (Option<DateSpan>, Vec<DateSpan>) {
+    if to < from {
+        return (None, Vec::new());
+    }
+    let (first_start, _) = month_of(from);
+    let whole_from = if first_start == from {
+        from
+    } else {
+        month_of(from).1.add_days(1)
+    };
+    let (last_start, last_end) = month_of(to);
+    let whole_to = if last_end == to {
+        to
+    } else {
+        last_start.add_days(-1)
+    };
+    if whole_to < whole_from {
+        return (None, vec![(from, to)]);
+    }
+    let mut days = Vec::new();
+    if from < whole_from {
+        days.push((from, whole_from.add_days(-1)));
+    }
+    if whole_to < to {
+        days.push((whole_to.add_days(1), to));
+    }
+    (Some((whole_from, month_of(whole_to).0)), days)
+}
+
 /// `GET /api/v1/figures` and the dashboard page: whose figures (a unit and its subtree; the
 /// reader's own unit by default) and which period: a kind around a day (today by default), or
 /// `custom` with `from` and `to` (ISO or dd/mm/yyyy, both included).
@@ -557,6 +593,52 @@ pub struct PublicFigures {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_splits_into_whole_months_and_the_days_around_them() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(
+            split_by_months(d("2026-03-01"), d("2026-03-31")),
+            (Some((d("2026-03-01"), d("2026-03-01"))), vec![])
+        );
+        assert_eq!(
+            split_by_months(d("2026-01-15"), d("2026-04-10")),
+            (
+                Some((d("2026-02-01"), d("2026-03-01"))),
+                vec![
+                    (d("2026-01-15"), d("2026-01-31")),
+                    (d("2026-04-01"), d("2026-04-10"))
+                ]
+            )
+        );
+        assert_eq!(
+            split_by_months(d("2026-01-15"), d("2026-02-10")),
+            (None, vec![(d("2026-01-15"), d("2026-02-10"))])
+        );
+        // Every day of many periods is in exactly one part, and the month parts are whole.
+        let start = d("2025-12-20");
+        for a in 0..80 {
+            for len in 0..120 {
+                let (from, to) = (start.add_days(a), start.add_days(a + len));
+                let (months, days) = split_by_months(from, to);
+                let mut covered = Vec::new();
+                if let Some((first, last)) = months {
+                    let mut m = first;
+                    while m <= last {
+                        let (f, l) = month_of(m);
+                        assert_eq!(f, m);
+                        covered.extend(f.to_days()..=l.to_days());
+                        m = l.add_days(1);
+                    }
+                }
+                for (f, l) in days {
+                    covered.extend(f.to_days()..=l.to_days());
+                }
+                covered.sort();
+                assert_eq!(covered, (from.to_days()..=to.to_days()).collect::<Vec<_>>());
+            }
+        }
+    }
 
     #[test]
     fn wilson_matches_published_values() {

@@ -242,11 +242,11 @@ FROM r WHERE r.state IN ('answered', 'closed');
 """
 
 
-def migration_backfill(d):
-    """The migration's own INSERT ... SELECT statements (between "-- What is already there."
+def migration_backfill(d, migration):
+    """A migration's own INSERT ... SELECT statements (between "-- What is already there."
     and its first trigger), read from the file so the two can never drift apart."""
     here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "..", "..", "migrations", d, "2026-11-23-000020_figures", "up.sql")
+    path = os.path.join(here, "..", "..", "migrations", d, migration, "up.sql")
     out, on = [], False
     for line in open(path, encoding="utf-8"):
         if line.startswith("-- What is already there."):
@@ -268,13 +268,18 @@ DELETE FROM rating_unit_days;
 DELETE FROM rating_staff_days;
 DELETE FROM case_days;
 DELETE FROM case_deadline_days;
-{migration_backfill(d)}
+DELETE FROM case_months;
+DELETE FROM case_deadline_months;
+DELETE FROM case_unit_days;
+{migration_backfill(d, "2026-11-23-000020_figures")}
 -- case_deadline_days from the clocks that ended (the migration has none to fill: clocks ended
 -- before it left no due date).
 INSERT INTO case_deadline_days (unit_id, day, stage, on_time, late)
 SELECT unit_id, ended_day, stage, SUM(CASE WHEN on_time THEN 1 ELSE 0 END),
        SUM(CASE WHEN on_time THEN 0 ELSE 1 END)
 FROM case_stage_ends GROUP BY unit_id, ended_day, stage;
+-- The month and unit-day roll-ups, from the day roll-ups just filled.
+{migration_backfill(d, "2026-11-24-000021_figures_months")}
 -- The inbox's counts, kept by their own trigger (migration 2026-11-23-000016_routing).
 DELETE FROM case_counts;
 INSERT INTO case_counts (unit_id, status, kind, category, withheld, n)
@@ -298,6 +303,9 @@ SELECT 'received in case_days', SUM(received), SUM(accepted), SUM(answered), SUM
 SELECT 'report_events', COUNT(*) FROM report_events;
 SELECT 'case_stage_ends', COUNT(*) FROM case_stage_ends;
 SELECT 'on time / late', SUM(on_time), SUM(late), COUNT(*) FROM case_deadline_days;
+SELECT 'in case_months', SUM(received), SUM(accepted), SUM(answered), SUM(resolved), COUNT(*) FROM case_months;
+SELECT 'on time / late in case_deadline_months', SUM(on_time), SUM(late), COUNT(*) FROM case_deadline_months;
+SELECT 'in case_unit_days', SUM(received), SUM(on_time), SUM(late), COUNT(*) FROM case_unit_days;
 """
 
 

@@ -92,17 +92,18 @@ if [ "${DB:-sqlite}" = postgres ]; then
   echo "SELECT 'the slice through the triggers: ' || SUM(very_satisfied + satisfied + not_satisfied) FROM rating_unit_days;" | sql
   step ratings-bulk "SET session_replication_role = replica;"
   step reports "SET session_replication_role = replica;"
+  step rollups "SET session_replication_role = replica;"
 else
   echo "SELECT 'the slice through the triggers: ' || SUM(very_satisfied + satisfied + not_satisfied) FROM rating_unit_days;" | sql
   echo "CREATE TABLE bench_triggers AS SELECT name, sql FROM sqlite_master
-        WHERE type = 'trigger' AND tbl_name IN ('ratings', 'reports', 'report_events');" | sql
+        WHERE type = 'trigger' AND tbl_name IN ('ratings', 'reports', 'report_events', 'case_days', 'case_deadline_days');" | sql
   echo "SELECT 'DROP TRIGGER ' || name || ';' FROM bench_triggers;" | sql | sql
   step ratings-bulk
   step reports
+  step rollups
   echo "SELECT sql || ';' FROM bench_triggers;" | sql | sql
   echo "DROP TABLE bench_triggers; SELECT 'triggers back: ' || COUNT(*) FROM sqlite_master WHERE type = 'trigger';" | sql
 fi
-step rollups
 start=$SECONDS
 if [ "${DB:-sqlite}" = postgres ]; then echo "VACUUM ANALYZE;" | sql; else echo "ANALYZE;" | sql; fi
 echo "-- analyze: $((SECONDS - start)) s"

@@ -1,6 +1,8 @@
 //! Figures (`shared::figures`) read from the roll-up tables the database keeps by trigger
-//! (migration `2026-11-23-000020_figures`): a dashboard over a province and a year adds up a
-//! few thousand day rows per unit, whatever the number of ratings behind them. Only the
+//! (migrations `2026-11-23-000020_figures` and `2026-11-24-000021_figures_months`): a dashboard
+//! over a province and a year adds up day rows per unit for the ratings, month rows for the
+//! cases (days only for the part of a period that is not whole months), whatever the number of
+//! ratings and reports behind them. Only the
 //! deadlines still running past their due date are counted from `reports` itself (a present
 //! fact no roll-up can hold), through the inbox's index on (unit, due date).
 //!
@@ -13,16 +15,17 @@ use crate::db::{now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
 use crate::schema::{
-    accounts, case_counts, case_days, case_deadline_days, case_stage_ends, counters, findings,
-    rating_staff_days, rating_unit_days, reports, staff, units,
+    accounts, case_counts, case_days, case_deadline_days, case_deadline_months, case_months,
+    case_stage_ends, case_unit_days, counters, findings, rating_staff_days, rating_unit_days,
+    reports, staff, units,
 };
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use shared::calendar::{Date, Stage};
 use shared::figures::{
-    month_of, rank_units, CaseCounts, Dashboard, DeadlineCounts, FiguresQuery, PeriodKind,
-    PublicFigures, PublicPeriod, PublicUnit, RatingCounts, Scorecard, ScorecardReports,
+    month_of, rank_units, split_by_months, CaseCounts, Dashboard, DeadlineCounts, FiguresQuery,
+    PeriodKind, PublicFigures, PublicPeriod, PublicUnit, RatingCounts, Scorecard, ScorecardReports,
     SubjectFigures, TrendPoint, UnitFigures, UnitSort,
 };
 use shared::finding::Conclusion;
@@ -94,8 +97,22 @@ fn counts_of(s: Sums) -> RatingCounts {
     }
 }
 
-fn big_sum(column: &str) -> diesel::expression::SqlLiteral<BigInt> {
+fn big_sum(column: &str) -> BigSum {
     sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"))
+}
+
+type BigSum = diesel::expression::SqlLiteral<BigInt>;
+
+/// The six flow sums of `case_days` and `case_months` (the same columns in both).
+fn flow_sums() -> (BigSum, BigSum, BigSum, BigSum, BigSum, BigSum) {
+    (
+        big_sum("received"),
+        big_sum("accepted"),
+        big_sum("accept_ms"),
+        big_sum("answered"),
+        big_sum("answer_ms"),
+        big_sum("resolved"),
+    )
 }
 
 /// The Vietnam date today.
@@ -265,56 +282,98 @@ fn ratings_by_subject(
     Ok(rows.into_iter().map(|(id, s)| (id, counts_of(s))).collect())
 }
 
-/// One row of `case_days` summed: (unit, kind, category) → flows.
+/// Case flows summed per (unit, kind, category): (received, accepted, accept ms, answered,
+/// answer ms, resolved). A unit may come in up to three rows (the whole months, the days
+/// before and after them); the caller adds them up.
 type CaseRow = (String, String, String, (i64, i64, i64, i64, i64, i64));
 
 fn case_flows(conn: &mut DbConn, ids: &[String], from: Date, to: Date) -> AppResult<Vec<CaseRow>> {
-    let (a, b) = (from.to_days(), to.to_days());
+    let (months, days) = split_by_months(from, to);
     let ids = ids.to_vec();
-    Ok(db_run!(conn, {
-        case_days::table
-            .filter(case_days::unit_id.eq_any(ids.clone()))
-            .filter(case_days::day.between(a, b))
-            .group_by((case_days::unit_id, case_days::kind, case_days::category))
-            .select((
-                case_days::unit_id,
-                case_days::kind,
-                case_days::category,
-                (
-                    big_sum("received"),
-                    big_sum("accepted"),
-                    big_sum("accept_ms"),
-                    big_sum("answered"),
-                    big_sum("answer_ms"),
-                    big_sum("resolved"),
-                ),
-            ))
-            .load(conn)
-    })?)
+    let mut rows: Vec<CaseRow> = Vec::new();
+    if let Some((first, last)) = months {
+        let (a, b) = (first.to_days(), last.to_days());
+        rows.extend(db_run!(conn, {
+            case_months::table
+                .filter(case_months::unit_id.eq_any(ids.clone()))
+                .filter(case_months::month.between(a, b))
+                .group_by((
+                    case_months::unit_id,
+                    case_months::kind,
+                    case_months::category,
+                ))
+                .select((
+                    case_months::unit_id,
+                    case_months::kind,
+                    case_months::category,
+                    flow_sums(),
+                ))
+                .load::<CaseRow>(conn)
+        })?);
+    }
+    for (from, to) in days {
+        let (a, b) = (from.to_days(), to.to_days());
+        rows.extend(db_run!(conn, {
+            case_days::table
+                .filter(case_days::unit_id.eq_any(ids.clone()))
+                .filter(case_days::day.between(a, b))
+                .group_by((case_days::unit_id, case_days::kind, case_days::category))
+                .select((
+                    case_days::unit_id,
+                    case_days::kind,
+                    case_days::category,
+                    flow_sums(),
+                ))
+                .load::<CaseRow>(conn)
+        })?);
+    }
+    Ok(rows)
 }
 
-/// Deadline clocks that ended in [from, to], per unit and stage: (on time, late).
+/// Deadline clocks that ended in [from, to], per unit and stage: (on time, late), a unit and
+/// stage possibly in several rows as in [`case_flows`].
 fn deadline_ends(
     conn: &mut DbConn,
     ids: &[String],
     from: Date,
     to: Date,
 ) -> AppResult<Vec<(String, String, i64, i64)>> {
-    let (a, b) = (from.to_days(), to.to_days());
+    let (months, days) = split_by_months(from, to);
     let ids = ids.to_vec();
-    Ok(db_run!(conn, {
-        case_deadline_days::table
-            .filter(case_deadline_days::unit_id.eq_any(ids.clone()))
-            .filter(case_deadline_days::day.between(a, b))
-            .group_by((case_deadline_days::unit_id, case_deadline_days::stage))
-            .select((
-                case_deadline_days::unit_id,
-                case_deadline_days::stage,
-                big_sum("on_time"),
-                big_sum("late"),
-            ))
-            .load(conn)
-    })?)
+    let mut rows: Vec<(String, String, i64, i64)> = Vec::new();
+    if let Some((first, last)) = months {
+        let (a, b) = (first.to_days(), last.to_days());
+        rows.extend(db_run!(conn, {
+            case_deadline_months::table
+                .filter(case_deadline_months::unit_id.eq_any(ids.clone()))
+                .filter(case_deadline_months::month.between(a, b))
+                .group_by((case_deadline_months::unit_id, case_deadline_months::stage))
+                .select((
+                    case_deadline_months::unit_id,
+                    case_deadline_months::stage,
+                    big_sum("on_time"),
+                    big_sum("late"),
+                ))
+                .load::<(String, String, i64, i64)>(conn)
+        })?);
+    }
+    for (from, to) in days {
+        let (a, b) = (from.to_days(), to.to_days());
+        rows.extend(db_run!(conn, {
+            case_deadline_days::table
+                .filter(case_deadline_days::unit_id.eq_any(ids.clone()))
+                .filter(case_deadline_days::day.between(a, b))
+                .group_by((case_deadline_days::unit_id, case_deadline_days::stage))
+                .select((
+                    case_deadline_days::unit_id,
+                    case_deadline_days::stage,
+                    big_sum("on_time"),
+                    big_sum("late"),
+                ))
+                .load::<(String, String, i64, i64)>(conn)
+        })?);
+    }
+    Ok(rows)
 }
 
 /// Clocks still running past a due date that fell in [from, to] (and before today), per unit
@@ -465,7 +524,8 @@ fn statuses_now(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<(ReportStatu
         .collect())
 }
 
-/// Deadline ends and received reports per day over [from, to], summed over the units.
+/// Received reports and deadline ends (on time, late) per day over [from, to], summed over
+/// the units, from their per-unit day totals.
 fn cases_by_day(
     conn: &mut DbConn,
     ids: &[String],
@@ -474,32 +534,23 @@ fn cases_by_day(
 ) -> AppResult<HashMap<i64, (i64, i64, i64)>> {
     let (a, b) = (from.to_days(), to.to_days());
     let ids = ids.to_vec();
-    let received: Vec<(i64, i64)> = db_run!(conn, {
-        case_days::table
-            .filter(case_days::unit_id.eq_any(ids.clone()))
-            .filter(case_days::day.between(a, b))
-            .group_by(case_days::day)
-            .select((case_days::day, big_sum("received")))
+    let rows: Vec<(i64, i64, i64, i64)> = db_run!(conn, {
+        case_unit_days::table
+            .filter(case_unit_days::unit_id.eq_any(ids.clone()))
+            .filter(case_unit_days::day.between(a, b))
+            .group_by(case_unit_days::day)
+            .select((
+                case_unit_days::day,
+                big_sum("received"),
+                big_sum("on_time"),
+                big_sum("late"),
+            ))
             .load(conn)
     })?;
-    let ends: Vec<(i64, i64, i64)> = db_run!(conn, {
-        case_deadline_days::table
-            .filter(case_deadline_days::unit_id.eq_any(ids.clone()))
-            .filter(case_deadline_days::day.between(a, b))
-            .group_by(case_deadline_days::day)
-            .select((case_deadline_days::day, big_sum("on_time"), big_sum("late")))
-            .load(conn)
-    })?;
-    let mut by_day: HashMap<i64, (i64, i64, i64)> = HashMap::new();
-    for (d, n) in received {
-        by_day.entry(d).or_default().0 += n;
-    }
-    for (d, on_time, late) in ends {
-        let e = by_day.entry(d).or_default();
-        e.1 += on_time;
-        e.2 += late;
-    }
-    Ok(by_day)
+    Ok(rows
+        .into_iter()
+        .map(|(d, received, on_time, late)| (d, (received, on_time, late)))
+        .collect())
 }
 
 /// The 12 months and the 13 weeks up to `to`, from one pass over the days.

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod calendar;
+mod case_rollups;
 mod cases;
 mod counters;
 mod deadline_rules;

@@ -1,0 +1,9 @@
+DROP TRIGGER case_deadline_days_rolled_delete;
+DROP TRIGGER case_deadline_days_rolled_update;
+DROP TRIGGER case_deadline_days_rolled_insert;
+DROP TRIGGER case_days_rolled_delete;
+DROP TRIGGER case_days_rolled_update;
+DROP TRIGGER case_days_rolled_insert;
+DROP TABLE case_unit_days;
+DROP TABLE case_deadline_months;
+DROP TABLE case_months;
