@@ -15,6 +15,7 @@ use shared::figures::{
     number_vn, CaseCounts, Dashboard, FiguresQuery, PeriodKind, Rate, RatingCounts, Scorecard,
     SubjectFigures, TrendPoint, UnitSort,
 };
+use shared::table::{dashboard_tables, scorecard_tables, Table};
 use shared::Lang;
 
 fn error_notice(e: &crate::error::FnError, lang: Lang) -> AnyView {
@@ -161,9 +162,65 @@ fn dashboard_view(d: Dashboard, lang: Lang) -> AnyView {
             {subjects_table(&d, false, lang)}
             {subjects_table(&d, true, lang)}
             {cases_tables(&d.cases, min, lang)}
+            {downloads(&d, lang)}
         </section>
     }
     .into_any()
+}
+
+/// The file links of a set of tables: each as Excel and as CSV, under `base` (a query string
+/// ending in `&`). Plain links, so they work with JavaScript off and carry the session cookie.
+fn table_links(base: &str, tables: Vec<Table>, lang: Lang) -> impl IntoView {
+    tables
+        .into_iter()
+        .filter(|t| !t.rows.is_empty())
+        .map(|t| {
+            let one = format!("{base}table={}", t.key);
+            view! {
+                <li>
+                    // One text node: a dynamic text next to a static one would not hydrate.
+                    {format!("{}: ", t.title.get(lang))}
+                    <a href=format!("{one}&format=xlsx")>"Excel"</a>" · "
+                    <a href=format!("{one}&format=csv")>"CSV"</a>
+                </li>
+            }
+        })
+        .collect_view()
+}
+
+/// The dashboard as files: every table in one workbook, each table alone, and the month's
+/// ratings one per row (the province-wide file streams from the server).
+fn downloads(d: &Dashboard, lang: Lang) -> impl IntoView {
+    let base = format!(
+        "/api/v1/figures/export?unit_id={}&period=custom&from={}&to={}&lang={}&",
+        d.unit_id,
+        d.from,
+        d.to,
+        lang.code()
+    );
+    let month = d.to.get(..7).unwrap_or_default().to_string();
+    let ratings = format!(
+        "/api/v1/exports/ratings?unit_id={}&month={month}&lang={}",
+        d.unit_id,
+        lang.code()
+    );
+    let month_label = Date::parse(&d.to)
+        .map(|m| format!("{:02}/{}", m.month(), m.year()))
+        .unwrap_or_default();
+    view! {
+        <section class="downloads no-print" aria-labelledby="downloads-heading">
+            <h3 id="downloads-heading">{lang.pick("Tải về", "Download")}</h3>
+            <p><a class="button" href=format!("{base}table=all&format=xlsx")>
+                {lang.pick("Tất cả các bảng (Excel, mỗi bảng một trang tính)", "All tables (Excel, one worksheet each)")}
+            </a></p>
+            <ul class="download-list">{table_links(&base, dashboard_tables(d, lang), lang)}</ul>
+            <p>
+                {format!("{} {month_label}, {}: ", lang.pick("Từng đánh giá của tháng", "Every rating of"), lang.pick("mỗi dòng một đánh giá", "one per row"))}
+                <a href=format!("{ratings}&format=xlsx")>"Excel"</a>" · "
+                <a href=format!("{ratings}&format=csv")>"CSV"</a>
+            </p>
+        </section>
+    }
 }
 
 fn answers_table(r: &RatingCounts, lang: Lang) -> impl IntoView {
@@ -181,10 +238,12 @@ fn answers_table(r: &RatingCounts, lang: Lang) -> impl IntoView {
     .collect_view();
     view! {
         <h3>{lang.pick("Các câu trả lời", "The answers")}</h3>
+        <div class="table-wrap">
         <table class="data figures-answers">
             <thead><tr><th scope="col">{lang.pick("Mức độ", "Answer")}</th><th scope="col" class="num">{lang.pick("Số đánh giá", "Ratings")}</th><th scope="col" class="num">{lang.pick("Tỷ trọng", "Share")}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
     }
 }
 
@@ -198,10 +257,12 @@ fn criteria_table(r: &RatingCounts, min: i64, lang: Lang) -> impl IntoView {
         .collect_view();
     view! {
         <h3>{lang.pick("Theo tiêu chí SIPAS (tỷ lệ Tốt, Rất tốt)", "By SIPAS criterion (share Good or Very good)")}</h3>
+        <div class="table-wrap">
         <table class="data figures-criteria">
             <thead><tr><th scope="col">{lang.pick("Tiêu chí", "Criterion")}</th><th scope="col" class="num">{lang.pick("Số người chấm", "Scored by")}</th><th scope="col" class="num">{lang.pick("Tỷ lệ", "Rate")}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
     }
 }
 
@@ -223,6 +284,7 @@ fn trend_table(title: &'static str, points: &[TrendPoint], min: i64, lang: Lang)
         .collect_view();
     view! {
         <h3>{title}</h3>
+        <div class="table-wrap">
         <table class="data figures-trend">
             <thead><tr>
                 <th scope="col">{lang.pick("Kỳ", "Period")}</th>
@@ -233,6 +295,7 @@ fn trend_table(title: &'static str, points: &[TrendPoint], min: i64, lang: Lang)
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
     }
 }
 
@@ -377,6 +440,7 @@ fn cases_tables(c: &CaseCounts, min: i64, lang: Lang) -> impl IntoView {
     };
     view! {
         <h3>{lang.pick("Thời hạn giải quyết", "Deadlines")}</h3>
+        <div class="table-wrap">
         <table class="data figures-deadlines">
             <thead><tr>
                 <th scope="col">{lang.pick("Thời hạn", "Deadline")}</th>
@@ -387,22 +451,29 @@ fn cases_tables(c: &CaseCounts, min: i64, lang: Lang) -> impl IntoView {
             </tr></thead>
             <tbody>{deadlines}</tbody>
         </table>
+        </div>
         <div class="figures-counts">
+            <div class="table-wrap">
             <table class="data figures-kinds">
                 <caption>{lang.pick("Nhận trong kỳ, theo loại", "Received, by kind")}</caption>
                 {count_head(lang.pick("Loại", "Kind"))}
                 <tbody>{count_rows(&c.by_kind, move |k| k.label(lang))}</tbody>
             </table>
+            </div>
+            <div class="table-wrap">
             <table class="data figures-categories">
                 <caption>{lang.pick("Nhận trong kỳ, theo nội dung", "Received, by category")}</caption>
                 {count_head(lang.pick("Nội dung", "Category"))}
                 <tbody>{count_rows(&c.by_category, move |k| k.label(lang))}</tbody>
             </table>
+            </div>
+            <div class="table-wrap">
             <table class="data figures-statuses">
                 <caption>{lang.pick("Tất cả phản ánh, theo trạng thái hiện nay", "All reports, by status now")}</caption>
                 {count_head(lang.pick("Trạng thái", "Status"))}
                 <tbody>{count_rows(&c.by_status_now, move |k| k.label(lang))}</tbody>
             </table>
+            </div>
         </div>
     }
 }
@@ -462,6 +533,13 @@ fn scorecard_view(s: Scorecard, month_now: String, lang: Lang) -> AnyView {
         })
         .collect_view();
     let no_reports = s.reports.is_empty();
+    let base = format!(
+        "/api/v1/figures/officers/{}/export?month={}&lang={}&",
+        s.staff_id,
+        s.from.get(..7).unwrap_or_default(),
+        lang.code()
+    );
+    let tables = scorecard_tables(&s, lang);
     view! {
         <article class="scorecard">
             <h1>{lang.pick("Phiếu tổng hợp kết quả đánh giá cán bộ", "Officer scorecard")}" · "{month_label}</h1>
@@ -476,6 +554,7 @@ fn scorecard_view(s: Scorecard, month_now: String, lang: Lang) -> AnyView {
             </form>
             <p class="hint">{format!("{} – {}", date_vn(&s.from), date_vn(&s.to))}</p>
             <h2>{lang.pick("1. Đánh giá của người dân", "1. Citizens' ratings")}</h2>
+            <div class="table-wrap">
             <table class="data">
                 <tbody>
                     <tr><th scope="row">{Satisfaction::VerySatisfied.label(lang)}</th><td class="num">{s.ratings.very_satisfied}</td></tr>
@@ -484,12 +563,14 @@ fn scorecard_view(s: Scorecard, month_now: String, lang: Lang) -> AnyView {
                     <tr><th scope="row">{lang.pick("Tỷ lệ hài lòng", "Satisfaction rate")}</th><td class="num scorecard-rate">{satisfaction.describe(lang, "đánh giá", "ratings")}</td></tr>
                 </tbody>
             </table>
+            </div>
             {criteria_table(&s.ratings, min, lang)}
             <h2>{lang.pick("2. Phản ánh về cán bộ", "2. Reports about the officer")}</h2>
             {if no_reports {
                 view! { <p role="status">{lang.pick("Không có phản ánh nào trong tháng.", "No reports this month.")}</p> }.into_any()
             } else {
                 view! {
+                    <div class="table-wrap">
                     <table class="data scorecard-reports">
                         <thead><tr>
                             <th scope="col">{lang.pick("Nội dung", "Category")}</th>
@@ -501,6 +582,7 @@ fn scorecard_view(s: Scorecard, month_now: String, lang: Lang) -> AnyView {
                         </tr></thead>
                         <tbody>{reports}</tbody>
                     </table>
+                    </div>
                 }.into_any()
             }}
             <h2>{lang.pick("3. Hồ sơ phản ánh được giao xử lý", "3. Cases assigned to the officer")}</h2>
@@ -516,6 +598,13 @@ fn scorecard_view(s: Scorecard, month_now: String, lang: Lang) -> AnyView {
                 <p>{lang.pick("Người tổng hợp", "Prepared by")}</p>
                 <p>{lang.pick("Thủ trưởng đơn vị", "Head of unit")}</p>
             </div>
+            <section class="downloads no-print" aria-labelledby="downloads-heading">
+                <h3 id="downloads-heading">{lang.pick("Tải về", "Download")}</h3>
+                <p><a class="button" href=format!("{base}table=all&format=xlsx")>
+                    {lang.pick("Cả phiếu (Excel)", "The whole scorecard (Excel)")}
+                </a></p>
+                <ul class="download-list">{table_links(&base, tables, lang)}</ul>
+            </section>
         </article>
     }
     .into_any()

@@ -136,6 +136,7 @@ fn public_view(f: PublicFigures, lang: Lang) -> AnyView {
                     "Xếp theo tỷ lệ hài lòng (theo cận dưới của khoảng tin cậy 95%); đơn vị chưa đủ đánh giá không được xếp hạng.",
                     "Ranked by satisfaction (by the lower end of the 95% interval); units without enough ratings are not ranked.",
                 )}</p>
+                <div class="table-wrap">
                 <table class="data">
                     <thead><tr>
                         <th scope="col" class="num">{lang.pick("Hạng", "Rank")}</th>
@@ -146,6 +147,7 @@ fn public_view(f: PublicFigures, lang: Lang) -> AnyView {
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
+                </div>
             </section>
         }
     });
