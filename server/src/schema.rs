@@ -386,6 +386,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    rating_unit_months (unit_id, month) {
+        unit_id -> Text,
+        month -> BigInt,
+        very_satisfied -> BigInt,
+        satisfied -> BigInt,
+        not_satisfied -> BigInt,
+        access_n -> BigInt,
+        access_good -> BigInt,
+        procedure_n -> BigInt,
+        procedure_good -> BigInt,
+        attitude_n -> BigInt,
+        attitude_good -> BigInt,
+        timeliness_n -> BigInt,
+        timeliness_good -> BigInt,
+        feedback_n -> BigInt,
+        feedback_good -> BigInt,
+    }
+}
+
+diesel::table! {
     case_unit_days (unit_id, day) {
         unit_id -> Text,
         day -> BigInt,

@@ -271,6 +271,7 @@ DELETE FROM case_deadline_days;
 DELETE FROM case_months;
 DELETE FROM case_deadline_months;
 DELETE FROM case_unit_days;
+DELETE FROM rating_unit_months;
 {migration_backfill(d, "2026-11-23-000020_figures")}
 -- case_deadline_days from the clocks that ended (the migration has none to fill: clocks ended
 -- before it left no due date).
@@ -305,6 +306,7 @@ SELECT 'case_stage_ends', COUNT(*) FROM case_stage_ends;
 SELECT 'on time / late', SUM(on_time), SUM(late), COUNT(*) FROM case_deadline_days;
 SELECT 'in case_months', SUM(received), SUM(accepted), SUM(answered), SUM(resolved), COUNT(*) FROM case_months;
 SELECT 'on time / late in case_deadline_months', SUM(on_time), SUM(late), COUNT(*) FROM case_deadline_months;
+SELECT 'in rating_unit_months', SUM(very_satisfied + satisfied + not_satisfied), COUNT(*) FROM rating_unit_months;
 SELECT 'in case_unit_days', SUM(received), SUM(on_time), SUM(late), COUNT(*) FROM case_unit_days;
 """
 

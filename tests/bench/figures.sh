@@ -96,7 +96,7 @@ if [ "${DB:-sqlite}" = postgres ]; then
 else
   echo "SELECT 'the slice through the triggers: ' || SUM(very_satisfied + satisfied + not_satisfied) FROM rating_unit_days;" | sql
   echo "CREATE TABLE bench_triggers AS SELECT name, sql FROM sqlite_master
-        WHERE type = 'trigger' AND tbl_name IN ('ratings', 'reports', 'report_events', 'case_days', 'case_deadline_days');" | sql
+        WHERE type = 'trigger' AND tbl_name IN ('ratings', 'reports', 'report_events', 'case_days', 'case_deadline_days', 'rating_unit_days');" | sql
   echo "SELECT 'DROP TRIGGER ' || name || ';' FROM bench_triggers;" | sql | sql
   step ratings-bulk
   step reports

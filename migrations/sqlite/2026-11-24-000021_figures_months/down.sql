@@ -1,3 +1,6 @@
+DROP TRIGGER rating_unit_days_rolled_delete;
+DROP TRIGGER rating_unit_days_rolled_update;
+DROP TRIGGER rating_unit_days_rolled_insert;
 DROP TRIGGER case_deadline_days_rolled_delete;
 DROP TRIGGER case_deadline_days_rolled_update;
 DROP TRIGGER case_deadline_days_rolled_insert;
@@ -5,5 +8,6 @@ DROP TRIGGER case_days_rolled_delete;
 DROP TRIGGER case_days_rolled_update;
 DROP TRIGGER case_days_rolled_insert;
 DROP TABLE case_unit_days;
+DROP TABLE rating_unit_months;
 DROP TABLE case_deadline_months;
 DROP TABLE case_months;

@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::schema::{
     accounts, case_counts, case_days, case_deadline_days, case_deadline_months, case_months,
     case_stage_ends, case_unit_days, counters, findings, rating_staff_days, rating_unit_days,
-    reports, staff, units,
+    rating_unit_months, reports, staff, units,
 };
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -211,24 +211,44 @@ fn scope(conn: &mut DbConn, account: &Account, unit_id: Option<&str>) -> AppResu
     })
 }
 
-/// Published ratings per unit over days [from, to].
+/// Published ratings per unit over days [from, to]: the whole months from
+/// `rating_unit_months`, the days around them from `rating_unit_days`.
 fn ratings_by_unit(
     conn: &mut DbConn,
     ids: &[String],
     from: Date,
     to: Date,
 ) -> AppResult<HashMap<String, RatingCounts>> {
-    let (a, b) = (from.to_days(), to.to_days());
+    let (months, days) = split_by_months(from, to);
     let ids = ids.to_vec();
-    let rows: Vec<(String, Sums)> = db_run!(conn, {
-        rating_unit_days::table
-            .filter(rating_unit_days::unit_id.eq_any(ids.clone()))
-            .filter(rating_unit_days::day.between(a, b))
-            .group_by(rating_unit_days::unit_id)
-            .select((rating_unit_days::unit_id, sql::<RatingSums>(RATING_SUMS)))
-            .load(conn)
-    })?;
-    Ok(rows.into_iter().map(|(id, s)| (id, counts_of(s))).collect())
+    let mut rows: Vec<(String, Sums)> = Vec::new();
+    if let Some((first, last)) = months {
+        let (a, b) = (first.to_days(), last.to_days());
+        rows.extend(db_run!(conn, {
+            rating_unit_months::table
+                .filter(rating_unit_months::unit_id.eq_any(ids.clone()))
+                .filter(rating_unit_months::month.between(a, b))
+                .group_by(rating_unit_months::unit_id)
+                .select((rating_unit_months::unit_id, sql::<RatingSums>(RATING_SUMS)))
+                .load::<(String, Sums)>(conn)
+        })?);
+    }
+    for (from, to) in days {
+        let (a, b) = (from.to_days(), to.to_days());
+        rows.extend(db_run!(conn, {
+            rating_unit_days::table
+                .filter(rating_unit_days::unit_id.eq_any(ids.clone()))
+                .filter(rating_unit_days::day.between(a, b))
+                .group_by(rating_unit_days::unit_id)
+                .select((rating_unit_days::unit_id, sql::<RatingSums>(RATING_SUMS)))
+                .load::<(String, Sums)>(conn)
+        })?);
+    }
+    let mut by_unit: HashMap<String, RatingCounts> = HashMap::new();
+    for (id, sums) in rows {
+        by_unit.entry(id).or_default().add(&counts_of(sums));
+    }
+    Ok(by_unit)
 }
 
 /// Published ratings per day over [from, to], summed over the units.
@@ -249,6 +269,27 @@ fn ratings_by_day(
             .load(conn)
     })?;
     Ok(rows.into_iter().map(|(d, s)| (d, counts_of(s))).collect())
+}
+
+/// Published ratings per month (keyed by the month's first day) over the months whose first
+/// days are in [first, last], summed over the units.
+fn ratings_by_month(
+    conn: &mut DbConn,
+    ids: &[String],
+    first: Date,
+    last: Date,
+) -> AppResult<Vec<(i64, RatingCounts)>> {
+    let (a, b) = (first.to_days(), last.to_days());
+    let ids = ids.to_vec();
+    let rows: Vec<(i64, Sums)> = db_run!(conn, {
+        rating_unit_months::table
+            .filter(rating_unit_months::unit_id.eq_any(ids.clone()))
+            .filter(rating_unit_months::month.between(a, b))
+            .group_by(rating_unit_months::month)
+            .select((rating_unit_months::month, sql::<RatingSums>(RATING_SUMS)))
+            .load(conn)
+    })?;
+    Ok(rows.into_iter().map(|(m, s)| (m, counts_of(s))).collect())
 }
 
 /// Per counter or per officer of one unit over [from, to].
@@ -553,7 +594,80 @@ fn cases_by_day(
         .collect())
 }
 
-/// The 12 months and the 13 weeks up to `to`, from one pass over the days.
+/// Received reports and deadline ends (on time, late) per month (keyed by its first day) over
+/// the months whose first days are in [first, last], summed over the units.
+fn cases_by_month(
+    conn: &mut DbConn,
+    ids: &[String],
+    first: Date,
+    last: Date,
+) -> AppResult<HashMap<i64, (i64, i64, i64)>> {
+    let (a, b) = (first.to_days(), last.to_days());
+    let ids = ids.to_vec();
+    let received: Vec<(i64, i64)> = db_run!(conn, {
+        case_months::table
+            .filter(case_months::unit_id.eq_any(ids.clone()))
+            .filter(case_months::month.between(a, b))
+            .group_by(case_months::month)
+            .select((case_months::month, big_sum("received")))
+            .load(conn)
+    })?;
+    let ends: Vec<(i64, i64, i64)> = db_run!(conn, {
+        case_deadline_months::table
+            .filter(case_deadline_months::unit_id.eq_any(ids.clone()))
+            .filter(case_deadline_months::month.between(a, b))
+            .group_by(case_deadline_months::month)
+            .select((
+                case_deadline_months::month,
+                big_sum("on_time"),
+                big_sum("late"),
+            ))
+            .load(conn)
+    })?;
+    let mut by_month: HashMap<i64, (i64, i64, i64)> = HashMap::new();
+    for (m, n) in received {
+        by_month.entry(m).or_default().0 += n;
+    }
+    for (m, on_time, late) in ends {
+        let e = by_month.entry(m).or_default();
+        e.1 += on_time;
+        e.2 += late;
+    }
+    Ok(by_month)
+}
+
+/// Adds up the rows whose key (a day, or a month's first day) falls in [from, to].
+fn trend_point(
+    (from, to): (Date, Date),
+    ratings: &[(i64, RatingCounts)],
+    cases: &HashMap<i64, (i64, i64, i64)>,
+) -> TrendPoint {
+    let (a, b) = (from.to_days(), to.to_days());
+    let mut p = TrendPoint {
+        from: from.iso(),
+        to: to.iso(),
+        ratings: RatingCounts::default(),
+        on_time: 0,
+        late: 0,
+        received: 0,
+    };
+    for (d, c) in ratings {
+        if (a..=b).contains(d) {
+            p.ratings.add(c);
+        }
+    }
+    for (d, (received, on_time, late)) in cases {
+        if (a..=b).contains(d) {
+            p.received += received;
+            p.on_time += on_time;
+            p.late += late;
+        }
+    }
+    p
+}
+
+/// The 12 months up to `to`'s (from the month roll-ups) and the 13 weeks up to `to`'s (from
+/// the day roll-ups: 91 days).
 fn trends(
     conn: &mut DbConn,
     ids: &[String],
@@ -575,37 +689,21 @@ fn trends(
             (last.add_days(-6), last)
         })
         .collect();
-    let first_day = months[0].0.min(weeks[0].0);
-    let last_day = months[11].1.max(weeks[12].1);
-    let ratings = ratings_by_day(conn, ids, first_day, last_day)?;
-    let cases = cases_by_day(conn, ids, first_day, last_day)?;
-    let point = |(from, to): (Date, Date)| {
-        let (a, b) = (from.to_days(), to.to_days());
-        let mut p = TrendPoint {
-            from: from.iso(),
-            to: to.iso(),
-            ratings: RatingCounts::default(),
-            on_time: 0,
-            late: 0,
-            received: 0,
-        };
-        for (d, c) in &ratings {
-            if (a..=b).contains(d) {
-                p.ratings.add(c);
-            }
-        }
-        for (d, (received, on_time, late)) in &cases {
-            if (a..=b).contains(d) {
-                p.received += received;
-                p.on_time += on_time;
-                p.late += late;
-            }
-        }
-        p
-    };
+    let (first_month, last_month) = (months[0].0, months[11].0);
+    let month_ratings = ratings_by_month(conn, ids, first_month, last_month)?;
+    let month_cases = cases_by_month(conn, ids, first_month, last_month)?;
+    let (first_day, last_day) = (weeks[0].0, weeks[12].1);
+    let day_ratings = ratings_by_day(conn, ids, first_day, last_day)?;
+    let day_cases = cases_by_day(conn, ids, first_day, last_day)?;
     Ok((
-        months.into_iter().map(point).collect(),
-        weeks.into_iter().map(point).collect(),
+        months
+            .into_iter()
+            .map(|m| trend_point(m, &month_ratings, &month_cases))
+            .collect(),
+        weeks
+            .into_iter()
+            .map(|w| trend_point(w, &day_ratings, &day_cases))
+            .collect(),
     ))
 }
 

@@ -666,7 +666,8 @@ async fn rollups_equal_the_raw_rows_on_random_data() {
     let (a, b) = (w.commune_a.id.as_str(), w.commune_b.id.as_str());
     for _ in 0..12 {
         let from = Date::from_unix_ms_vietnam(start + rng.gen_range(0..span));
-        let to = from.add_days(rng.gen_range(0..40));
+        // Up to 100 days: whole months come from the month roll-up, the rest from the days.
+        let to = from.add_days(rng.gen_range(0..100));
         let q = format!(
             "unit_id={}&period=custom&from={}&to={}",
             w.province.id,
@@ -734,57 +735,73 @@ async fn rollups_equal_the_raw_rows_on_random_data() {
         i64,
         i64,
     );
-    let kept: Vec<(String, i64, Sums)> = app
-        .on_db(|conn| {
-            use server::schema::rating_unit_days as t;
-            server::db_run!(conn, {
-                t::table
-                    .select((
-                        t::unit_id,
-                        t::day,
-                        (
-                            t::very_satisfied,
-                            t::satisfied,
-                            t::not_satisfied,
-                            t::access_n,
-                            t::access_good,
-                            t::procedure_n,
-                            t::procedure_good,
-                            t::attitude_n,
-                            t::attitude_good,
-                            t::timeliness_n,
-                            t::timeliness_good,
-                            t::feedback_n,
-                            t::feedback_good,
-                        ),
-                    ))
-                    .load(conn)
+    // The same select from the day table and from the month table (same columns).
+    macro_rules! rating_rows {
+        ($t:ident, $key:ident) => {
+            app.on_db(|conn| {
+                use server::schema::$t as t;
+                server::db_run!(conn, {
+                    t::table
+                        .select((
+                            t::unit_id,
+                            t::$key,
+                            (
+                                t::very_satisfied,
+                                t::satisfied,
+                                t::not_satisfied,
+                                t::access_n,
+                                t::access_good,
+                                t::procedure_n,
+                                t::procedure_good,
+                                t::attitude_n,
+                                t::attitude_good,
+                                t::timeliness_n,
+                                t::timeliness_good,
+                                t::feedback_n,
+                                t::feedback_good,
+                            ),
+                        ))
+                        .load::<(String, i64, Sums)>(conn)
+                })
+                .unwrap()
             })
-            .unwrap()
-        })
-        .await;
-    let mut seen = 0;
-    for (unit, day, s) in kept {
-        let c = RatingCounts {
-            very_satisfied: s.0,
-            satisfied: s.1,
-            not_satisfied: s.2,
-            criteria: [
-                (s.3, s.4),
-                (s.5, s.6),
-                (s.7, s.8),
-                (s.9, s.10),
-                (s.11, s.12),
-            ],
+            .await
         };
-        let want = by_key
-            .get(&(unit.clone(), day))
-            .copied()
-            .unwrap_or_default();
-        assert_eq!(c, want, "roll-up row {unit} {day}");
-        if want != RatingCounts::default() {
-            seen += 1;
-        }
     }
-    assert_eq!(seen, by_key.len(), "a raw key without its roll-up row");
+    let check = |kept: Vec<(String, i64, Sums)>, by_key: &HashMap<(String, i64), RatingCounts>| {
+        let mut seen = 0;
+        for (unit, key, s) in kept {
+            let c = RatingCounts {
+                very_satisfied: s.0,
+                satisfied: s.1,
+                not_satisfied: s.2,
+                criteria: [
+                    (s.3, s.4),
+                    (s.5, s.6),
+                    (s.7, s.8),
+                    (s.9, s.10),
+                    (s.11, s.12),
+                ],
+            };
+            let want = by_key
+                .get(&(unit.clone(), key))
+                .copied()
+                .unwrap_or_default();
+            assert_eq!(c, want, "roll-up row {unit} {key}");
+            if want != RatingCounts::default() {
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, by_key.len(), "a raw key without its roll-up row");
+    };
+    check(rating_rows!(rating_unit_days, day), &by_key);
+    let mut by_month: HashMap<(String, i64), RatingCounts> = HashMap::new();
+    for r in &published {
+        let month = shared::figures::month_of(Date::from_days(r.day())).0;
+        by_month
+            .entry((r.unit_id.clone(), month.to_days()))
+            .or_default()
+            .add(&r.counts());
+    }
+    check(rating_rows!(rating_unit_months, month), &by_month);
 }
