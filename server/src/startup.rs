@@ -186,6 +186,7 @@ fn stored_secret_with(
 
 fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let workers = state.config.workers;
+    let hsts = state.config.cookies_secure();
     let leptos = crate::pages::LeptosSite::new(&state.config);
     if state.config.warm_assets {
         let assets = leptos.assets.clone();
@@ -199,7 +200,8 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(from_fn(client_address_for_pages))
             .wrap(from_fn(no_store_citizen_pages))
             .wrap(Compress::default())
-            .wrap(security_headers())
+            .wrap(security_headers(hsts))
+            .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
@@ -223,9 +225,18 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     Ok(server.listen(listener)?.run())
 }
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// The headers every response carries. `hsts`: the site is served over HTTPS (the same switch
+/// as `Secure` cookies: on unless listening on loopback), so browsers are told to never try
+/// plain HTTP for a year; on a developer's localhost it would pin HTTPS on every local port.
+fn security_headers(hsts: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // Nothing here needs the camera, microphone, location or payments: the report form's
+        // photos come from a file input, which no permission governs.
+        .add((
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ))
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((
@@ -233,7 +244,33 @@ fn security_headers() -> DefaultHeaders {
             "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
              script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; connect-src 'self'; \
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ));
+    if hsts {
+        headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
         ))
+    } else {
+        headers
+    }
+}
+
+/// Returns the id the logs carry for this request (tracing-actix-web's) as `x-request-id`, so
+/// that an error a user reports, or a proxy's log line, leads to the server's log lines.
+async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    let mut res = next.call(req).await?;
+    if let Some(value) = id.and_then(|id| header::HeaderValue::from_str(&id).ok()) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(res)
 }
 
 /// The citizen's pages: the counter page and everything under it, the report form and the

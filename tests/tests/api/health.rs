@@ -140,4 +140,25 @@ async fn api_responses_carry_the_security_headers() {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-frame-options"], "DENY");
     assert!(h.contains_key("content-security-policy"));
+    assert!(h["permissions-policy"]
+        .to_str()
+        .unwrap()
+        .contains("camera=()"));
+    // On loopback (a developer's machine, the tests) no HSTS: it would pin HTTPS on localhost.
+    assert!(!h.contains_key("strict-transport-security"));
+    // The logs' id of this request, different on the next one.
+    let id = h["x-request-id"].to_str().unwrap().to_string();
+    assert!(id.len() >= 32, "{id}");
+    let next = app.get("/api/v1/auth/me", &app.admin_token).await;
+    assert_ne!(next.headers()["x-request-id"].to_str().unwrap(), id);
+}
+
+#[tokio::test]
+async fn a_deployment_served_over_https_sends_hsts() {
+    let app = tests::spawn_app_with(|c| c.secure_cookies = Some(true)).await;
+    let resp = app.get("/healthz", "").await;
+    assert_eq!(
+        resp.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
 }
