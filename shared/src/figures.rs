@@ -89,11 +89,11 @@ pub fn split_by_months(from: Date, to: Date) -> (Option<DateSpan>, Vec<DateSpan>
     if to < from {
         return (None, Vec::new());
     }
-    let (first_start, _) = month_of(from);
+    let (first_start, first_end) = month_of(from);
     let whole_from = if first_start == from {
         from
     } else {
-        month_of(from).1.add_days(1)
+        first_end.add_days(1)
     };
     let (last_start, last_end) = month_of(to);
     let whole_to = if last_end == to {

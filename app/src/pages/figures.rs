@@ -168,10 +168,17 @@ fn dashboard_view(d: Dashboard, lang: Lang) -> AnyView {
     .into_any()
 }
 
-/// The file links of a set of tables: each as Excel and as CSV, under `base` (a query string
-/// ending in `&`). Plain links, so they work with JavaScript off and carry the session cookie.
-fn table_links(base: &str, tables: Vec<Table>, lang: Lang) -> impl IntoView {
-    tables
+/// "Tải về": every table in one workbook (`all`, its label), then each table as Excel and as
+/// CSV, under `base` (an export address whose query string ends in `&`), then `more`. Plain
+/// links, so they work with JavaScript off and carry the session cookie; not printed.
+fn downloads_section(
+    base: &str,
+    all: &'static str,
+    tables: Vec<Table>,
+    lang: Lang,
+    more: impl IntoView,
+) -> impl IntoView {
+    let links = tables
         .into_iter()
         .filter(|t| !t.rows.is_empty())
         .map(|t| {
@@ -185,7 +192,15 @@ fn table_links(base: &str, tables: Vec<Table>, lang: Lang) -> impl IntoView {
                 </li>
             }
         })
-        .collect_view()
+        .collect_view();
+    view! {
+        <section class="downloads no-print" aria-labelledby="downloads-heading">
+            <h3 id="downloads-heading">{lang.pick("Tải về", "Download")}</h3>
+            <p><a class="button" href=format!("{base}table=all&format=xlsx")>{all}</a></p>
+            <ul class="download-list">{links}</ul>
+            {more}
+        </section>
+    }
 }
 
 /// The dashboard as files: every table in one workbook, each table alone, and the month's
@@ -207,20 +222,23 @@ fn downloads(d: &Dashboard, lang: Lang) -> impl IntoView {
     let month_label = Date::parse(&d.to)
         .map(|m| format!("{:02}/{}", m.month(), m.year()))
         .unwrap_or_default();
-    view! {
-        <section class="downloads no-print" aria-labelledby="downloads-heading">
-            <h3 id="downloads-heading">{lang.pick("Tải về", "Download")}</h3>
-            <p><a class="button" href=format!("{base}table=all&format=xlsx")>
-                {lang.pick("Tất cả các bảng (Excel, mỗi bảng một trang tính)", "All tables (Excel, one worksheet each)")}
-            </a></p>
-            <ul class="download-list">{table_links(&base, dashboard_tables(d, lang), lang)}</ul>
-            <p>
-                {format!("{} {month_label}, {}: ", lang.pick("Từng đánh giá của tháng", "Every rating of"), lang.pick("mỗi dòng một đánh giá", "one per row"))}
-                <a href=format!("{ratings}&format=xlsx")>"Excel"</a>" · "
-                <a href=format!("{ratings}&format=csv")>"CSV"</a>
-            </p>
-        </section>
-    }
+    let month_ratings = view! {
+        <p>
+            {format!("{} {month_label}, {}: ", lang.pick("Từng đánh giá của tháng", "Every rating of"), lang.pick("mỗi dòng một đánh giá", "one per row"))}
+            <a href=format!("{ratings}&format=xlsx")>"Excel"</a>" · "
+            <a href=format!("{ratings}&format=csv")>"CSV"</a>
+        </p>
+    };
+    downloads_section(
+        &base,
+        lang.pick(
+            "Tất cả các bảng (Excel, mỗi bảng một trang tính)",
+            "All tables (Excel, one worksheet each)",
+        ),
+        dashboard_tables(d, lang),
+        lang,
+        month_ratings,
+    )
 }
 
 fn answers_table(r: &RatingCounts, lang: Lang) -> impl IntoView {
@@ -598,13 +616,7 @@ fn scorecard_view(s: Scorecard, month_now: String, lang: Lang) -> AnyView {
                 <p>{lang.pick("Người tổng hợp", "Prepared by")}</p>
                 <p>{lang.pick("Thủ trưởng đơn vị", "Head of unit")}</p>
             </div>
-            <section class="downloads no-print" aria-labelledby="downloads-heading">
-                <h3 id="downloads-heading">{lang.pick("Tải về", "Download")}</h3>
-                <p><a class="button" href=format!("{base}table=all&format=xlsx")>
-                    {lang.pick("Cả phiếu (Excel)", "The whole scorecard (Excel)")}
-                </a></p>
-                <ul class="download-list">{table_links(&base, tables, lang)}</ul>
-            </section>
+            {downloads_section(&base, lang.pick("Cả phiếu (Excel)", "The whole scorecard (Excel)"), tables, lang, ())}
         </article>
     }
     .into_any()

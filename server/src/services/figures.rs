@@ -1,9 +1,8 @@
 //! Figures (`shared::figures`) read from the roll-up tables the database keeps by trigger
 //! (migrations `2026-11-23-000020_figures` and `2026-11-24-000021_figures_months`): a dashboard
-//! over a province and a year adds up day rows per unit for the ratings, month rows for the
-//! cases (days only for the part of a period that is not whole months), whatever the number of
-//! ratings and reports behind them. Only the
-//! deadlines still running past their due date are counted from `reports` itself (a present
+//! over a province and a year adds up month rows per unit (day rows only for the part of a
+//! period that is not whole months, and for the weekly trend), whatever the number of ratings
+//! and reports behind them. Only the deadlines still running past their due date are counted from `reports` itself (a present
 //! fact no roll-up can hold), through the inbox's index on (unit, due date).
 //!
 //! Who may read them: heads, committee members and administrators, over the units their
@@ -115,6 +114,28 @@ fn flow_sums() -> (BigSum, BigSum, BigSum, BigSum, BigSum, BigSum) {
     )
 }
 
+/// The rows of a period, read the way the roll-ups allow: its whole months through `months`
+/// (given the day numbers of the first days of the first and the last month), the days before
+/// and after them through `days` (given the first and the last day number). A key may come in
+/// up to three rows; the caller adds them up.
+fn by_months_and_days<T>(
+    conn: &mut DbConn,
+    from: Date,
+    to: Date,
+    months: impl Fn(&mut DbConn, i64, i64) -> AppResult<Vec<T>>,
+    days: impl Fn(&mut DbConn, i64, i64) -> AppResult<Vec<T>>,
+) -> AppResult<Vec<T>> {
+    let (whole, around) = split_by_months(from, to);
+    let mut rows = Vec::new();
+    if let Some((first, last)) = whole {
+        rows.extend(months(conn, first.to_days(), last.to_days())?);
+    }
+    for (first, last) in around {
+        rows.extend(days(conn, first.to_days(), last.to_days())?);
+    }
+    Ok(rows)
+}
+
 /// The Vietnam date today.
 pub fn today() -> Date {
     Date::from_unix_ms_vietnam(now_ms())
@@ -219,31 +240,32 @@ fn ratings_by_unit(
     from: Date,
     to: Date,
 ) -> AppResult<HashMap<String, RatingCounts>> {
-    let (months, days) = split_by_months(from, to);
     let ids = ids.to_vec();
-    let mut rows: Vec<(String, Sums)> = Vec::new();
-    if let Some((first, last)) = months {
-        let (a, b) = (first.to_days(), last.to_days());
-        rows.extend(db_run!(conn, {
-            rating_unit_months::table
-                .filter(rating_unit_months::unit_id.eq_any(ids.clone()))
-                .filter(rating_unit_months::month.between(a, b))
-                .group_by(rating_unit_months::unit_id)
-                .select((rating_unit_months::unit_id, sql::<RatingSums>(RATING_SUMS)))
-                .load::<(String, Sums)>(conn)
-        })?);
-    }
-    for (from, to) in days {
-        let (a, b) = (from.to_days(), to.to_days());
-        rows.extend(db_run!(conn, {
-            rating_unit_days::table
-                .filter(rating_unit_days::unit_id.eq_any(ids.clone()))
-                .filter(rating_unit_days::day.between(a, b))
-                .group_by(rating_unit_days::unit_id)
-                .select((rating_unit_days::unit_id, sql::<RatingSums>(RATING_SUMS)))
-                .load::<(String, Sums)>(conn)
-        })?);
-    }
+    let rows: Vec<(String, Sums)> = by_months_and_days(
+        conn,
+        from,
+        to,
+        |conn, a, b| {
+            Ok(db_run!(conn, {
+                rating_unit_months::table
+                    .filter(rating_unit_months::unit_id.eq_any(ids.clone()))
+                    .filter(rating_unit_months::month.between(a, b))
+                    .group_by(rating_unit_months::unit_id)
+                    .select((rating_unit_months::unit_id, sql::<RatingSums>(RATING_SUMS)))
+                    .load(conn)
+            })?)
+        },
+        |conn, a, b| {
+            Ok(db_run!(conn, {
+                rating_unit_days::table
+                    .filter(rating_unit_days::unit_id.eq_any(ids.clone()))
+                    .filter(rating_unit_days::day.between(a, b))
+                    .group_by(rating_unit_days::unit_id)
+                    .select((rating_unit_days::unit_id, sql::<RatingSums>(RATING_SUMS)))
+                    .load(conn)
+            })?)
+        },
+    )?;
     let mut by_unit: HashMap<String, RatingCounts> = HashMap::new();
     for (id, sums) in rows {
         by_unit.entry(id).or_default().add(&counts_of(sums));
@@ -329,46 +351,46 @@ fn ratings_by_subject(
 type CaseRow = (String, String, String, (i64, i64, i64, i64, i64, i64));
 
 fn case_flows(conn: &mut DbConn, ids: &[String], from: Date, to: Date) -> AppResult<Vec<CaseRow>> {
-    let (months, days) = split_by_months(from, to);
     let ids = ids.to_vec();
-    let mut rows: Vec<CaseRow> = Vec::new();
-    if let Some((first, last)) = months {
-        let (a, b) = (first.to_days(), last.to_days());
-        rows.extend(db_run!(conn, {
-            case_months::table
-                .filter(case_months::unit_id.eq_any(ids.clone()))
-                .filter(case_months::month.between(a, b))
-                .group_by((
-                    case_months::unit_id,
-                    case_months::kind,
-                    case_months::category,
-                ))
-                .select((
-                    case_months::unit_id,
-                    case_months::kind,
-                    case_months::category,
-                    flow_sums(),
-                ))
-                .load::<CaseRow>(conn)
-        })?);
-    }
-    for (from, to) in days {
-        let (a, b) = (from.to_days(), to.to_days());
-        rows.extend(db_run!(conn, {
-            case_days::table
-                .filter(case_days::unit_id.eq_any(ids.clone()))
-                .filter(case_days::day.between(a, b))
-                .group_by((case_days::unit_id, case_days::kind, case_days::category))
-                .select((
-                    case_days::unit_id,
-                    case_days::kind,
-                    case_days::category,
-                    flow_sums(),
-                ))
-                .load::<CaseRow>(conn)
-        })?);
-    }
-    Ok(rows)
+    by_months_and_days(
+        conn,
+        from,
+        to,
+        |conn, a, b| {
+            Ok(db_run!(conn, {
+                case_months::table
+                    .filter(case_months::unit_id.eq_any(ids.clone()))
+                    .filter(case_months::month.between(a, b))
+                    .group_by((
+                        case_months::unit_id,
+                        case_months::kind,
+                        case_months::category,
+                    ))
+                    .select((
+                        case_months::unit_id,
+                        case_months::kind,
+                        case_months::category,
+                        flow_sums(),
+                    ))
+                    .load(conn)
+            })?)
+        },
+        |conn, a, b| {
+            Ok(db_run!(conn, {
+                case_days::table
+                    .filter(case_days::unit_id.eq_any(ids.clone()))
+                    .filter(case_days::day.between(a, b))
+                    .group_by((case_days::unit_id, case_days::kind, case_days::category))
+                    .select((
+                        case_days::unit_id,
+                        case_days::kind,
+                        case_days::category,
+                        flow_sums(),
+                    ))
+                    .load(conn)
+            })?)
+        },
+    )
 }
 
 /// Deadline clocks that ended in [from, to], per unit and stage: (on time, late), a unit and
@@ -379,42 +401,42 @@ fn deadline_ends(
     from: Date,
     to: Date,
 ) -> AppResult<Vec<(String, String, i64, i64)>> {
-    let (months, days) = split_by_months(from, to);
     let ids = ids.to_vec();
-    let mut rows: Vec<(String, String, i64, i64)> = Vec::new();
-    if let Some((first, last)) = months {
-        let (a, b) = (first.to_days(), last.to_days());
-        rows.extend(db_run!(conn, {
-            case_deadline_months::table
-                .filter(case_deadline_months::unit_id.eq_any(ids.clone()))
-                .filter(case_deadline_months::month.between(a, b))
-                .group_by((case_deadline_months::unit_id, case_deadline_months::stage))
-                .select((
-                    case_deadline_months::unit_id,
-                    case_deadline_months::stage,
-                    big_sum("on_time"),
-                    big_sum("late"),
-                ))
-                .load::<(String, String, i64, i64)>(conn)
-        })?);
-    }
-    for (from, to) in days {
-        let (a, b) = (from.to_days(), to.to_days());
-        rows.extend(db_run!(conn, {
-            case_deadline_days::table
-                .filter(case_deadline_days::unit_id.eq_any(ids.clone()))
-                .filter(case_deadline_days::day.between(a, b))
-                .group_by((case_deadline_days::unit_id, case_deadline_days::stage))
-                .select((
-                    case_deadline_days::unit_id,
-                    case_deadline_days::stage,
-                    big_sum("on_time"),
-                    big_sum("late"),
-                ))
-                .load::<(String, String, i64, i64)>(conn)
-        })?);
-    }
-    Ok(rows)
+    by_months_and_days(
+        conn,
+        from,
+        to,
+        |conn, a, b| {
+            Ok(db_run!(conn, {
+                case_deadline_months::table
+                    .filter(case_deadline_months::unit_id.eq_any(ids.clone()))
+                    .filter(case_deadline_months::month.between(a, b))
+                    .group_by((case_deadline_months::unit_id, case_deadline_months::stage))
+                    .select((
+                        case_deadline_months::unit_id,
+                        case_deadline_months::stage,
+                        big_sum("on_time"),
+                        big_sum("late"),
+                    ))
+                    .load(conn)
+            })?)
+        },
+        |conn, a, b| {
+            Ok(db_run!(conn, {
+                case_deadline_days::table
+                    .filter(case_deadline_days::unit_id.eq_any(ids.clone()))
+                    .filter(case_deadline_days::day.between(a, b))
+                    .group_by((case_deadline_days::unit_id, case_deadline_days::stage))
+                    .select((
+                        case_deadline_days::unit_id,
+                        case_deadline_days::stage,
+                        big_sum("on_time"),
+                        big_sum("late"),
+                    ))
+                    .load(conn)
+            })?)
+        },
+    )
 }
 
 /// Clocks still running past a due date that fell in [from, to] (and before today), per unit
@@ -666,8 +688,8 @@ fn trend_point(
     p
 }
 
-/// The 12 months up to `to`'s (from the month roll-ups) and the 13 weeks up to `to`'s (from
-/// the day roll-ups: 91 days).
+/// The 12 months ending with the month of `to` (from the month roll-ups) and the 13 weeks
+/// ending with its week (from the day roll-ups: 91 days).
 fn trends(
     conn: &mut DbConn,
     ids: &[String],
