@@ -229,7 +229,7 @@ async fn login(
 ) -> AppResult<Json<TokenResponse>> {
     let input = shared::validate::login(&body)?;
     let from = client_address(&req, state.config.trust_proxy);
-    if !state.login_limits.check(&input.username, &from) {
+    if !state.limits.login(&input.username, &from).await? {
         return Err(rate_limited());
     }
     let st = state.get_ref().clone();

@@ -133,14 +133,15 @@ pub async fn submit_rating(
 ) -> AppResult<RatingReceipt> {
     let input = shared::citizen::new_rating(&input)?;
     if !state
-        .citizen_limits
-        .check(&source.device_hash, &source.network_hash)
+        .limits
+        .citizen(&source.device_hash, &source.network_hash)
+        .await?
     {
         return Err(too_many());
     }
     // A retry racing its twin in another process meets the unique key; a second pass finds
     // the twin's row and answers with its receipt.
-    match state
+    let stored = match state
         .rating_writer
         .submit(input.clone(), source.clone())
         .await
@@ -149,7 +150,11 @@ pub async fn submit_rating(
             state.rating_writer.submit(input, source).await
         }
         other => other,
+    };
+    if stored.is_ok() {
+        crate::metrics::stored("rating");
     }
+    stored
 }
 
 async fn submit_detail(

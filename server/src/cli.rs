@@ -1,4 +1,4 @@
-//! `minhbach serve | migrate | admin create | audit verify`.
+//! `minhbach serve | migrate | backup | restore | admin create | audit verify`.
 
 use crate::config::Config;
 use crate::db::Db;
@@ -32,6 +32,32 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate {
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://data/minhbach.db"
+        )]
+        database_url: String,
+    },
+    /// Write a consistent copy of the whole database, photos included, while the server runs
+    /// (SQLite: VACUUM INTO; PostgreSQL: pg_dump, custom format).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://data/minhbach.db"
+        )]
+        database_url: String,
+    },
+    /// Bring a backup back into a new database (an SQLite file that does not exist yet, or an
+    /// empty PostgreSQL database), then apply newer migrations. Stop the server first.
+    Restore {
+        /// The file `minhbach backup` wrote.
+        #[arg(long)]
+        from: std::path::PathBuf,
         #[arg(
             long,
             env = "DATABASE_URL",
@@ -129,6 +155,23 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve { config, demo } => serve(*config, demo),
         Command::Migrate { database_url } => migrate(&database_url),
+        Command::Backup { to, database_url } => {
+            crate::backup::backup(&database_url, &to).map(|c| {
+                println!(
+                    "Đã sao lưu vào / Backed up to {}: {}",
+                    to.display(),
+                    c.describe()
+                )
+            })
+        }
+        Command::Restore { from, database_url } => crate::backup::restore(&from, &database_url)
+            .map(|c| {
+                println!(
+                    "Đã khôi phục từ / Restored from {}: {}",
+                    from.display(),
+                    c.describe()
+                )
+            }),
         Command::Admin {
             command:
                 AdminCommand::Create {

@@ -59,6 +59,12 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_LOGIN_BURST_PER_ADDRESS", default_value_t = 30)]
     pub login_burst_per_address: u32,
 
+    /// Count the rate limits in the database, shared by every process on it, instead of in
+    /// this process's memory. Defaults to on for PostgreSQL (several processes behind a load
+    /// balancer) and off for SQLite (one process, no write per request).
+    #[arg(long, env = "MINHBACH_SHARED_LIMITS")]
+    pub shared_limits: Option<bool>,
+
     /// Seconds between two runs of the overdue job (escalating cases past their deadline);
     /// 0 turns the job off in this process.
     #[arg(long, env = "MINHBACH_OVERDUE_INTERVAL", default_value_t = 300)]

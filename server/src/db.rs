@@ -127,10 +127,24 @@ impl Db {
 
     pub fn get(&self) -> Result<DbConn, r2d2::Error> {
         self.calls.fetch_add(1, Ordering::Relaxed);
+        self.get_uncounted()
+    }
+
+    /// A connection that `/metrics` does not count: for the scrape's own query only.
+    pub fn get_uncounted(&self) -> Result<DbConn, r2d2::Error> {
         Ok(match &*self.pool {
             DbPool::Sqlite(p) => DbConn::Sqlite(p.get()?),
             DbPool::Postgres(p) => DbConn::Postgres(p.get()?),
         })
+    }
+
+    /// (connections held, idle ones, the pool's size), for `/metrics`.
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        let (state, max) = match &*self.pool {
+            DbPool::Sqlite(p) => (p.state(), p.max_size()),
+            DbPool::Postgres(p) => (p.state(), p.max_size()),
+        };
+        (state.connections, state.idle_connections, max)
     }
 
     /// Runs blocking database work on the blocking thread pool.

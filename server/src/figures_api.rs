@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 
 type State = web::Data<AppState>;
 
-/// The routes, relative to the `/api/v1` scope (`/metrics` is mounted at the root).
+/// The routes, relative to the `/api/v1` scope.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/figures", web::get().to(dashboard))
         .route("/figures/officers/{staff_id}", web::get().to(scorecard))
@@ -107,17 +107,4 @@ pub async fn public_unit(state: State, path: web::Path<String>) -> AppResult<Htt
             .json(figures)),
         None => Err(AppError::not_found()),
     }
-}
-
-/// Counters in the Prometheus text format, for the operators' monitoring and the benchmarks:
-/// how many times the database was asked for a connection since start.
-pub async fn metrics(state: State) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(format!(
-            "# HELP minhbach_db_calls_total Database connections taken from the pool since start.\n\
-             # TYPE minhbach_db_calls_total counter\n\
-             minhbach_db_calls_total {}\n",
-            state.db.calls()
-        ))
 }

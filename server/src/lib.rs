@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod backup;
 pub mod citizen;
 pub mod cli;
 pub mod config;
@@ -14,6 +15,8 @@ pub mod export;
 pub mod export_api;
 pub mod figures_api;
 pub mod findings_api;
+pub mod limits;
+pub mod metrics;
 pub mod pages;
 pub mod photo;
 pub mod public_figures;

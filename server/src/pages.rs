@@ -177,8 +177,10 @@ async fn web_login(
         Err(e) => return back(e.code),
     };
     let address = crate::auth::client_address(&req, state.config.trust_proxy);
-    if !state.login_limits.check(&input.username, &address) {
-        return back(ErrorCode::RateLimited);
+    match state.limits.login(&input.username, &address).await {
+        Ok(true) => {}
+        Ok(false) => return back(ErrorCode::RateLimited),
+        Err(e) => return back(e.0.code),
     }
     let st = state.get_ref().clone();
     match state

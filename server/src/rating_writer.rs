@@ -5,8 +5,9 @@
 //! so one refusal does not undo the others), commits once, and only then answers each of
 //! them. A lone rating waits for nobody: the writer commits whatever it has as soon as it has
 //! it. SQLite has one writer at a time anyway; on PostgreSQL several writers run side by side,
-//! each phone's ratings always going to the same one, so the one-rating-per-window rule never
-//! races with itself.
+//! each phone's ratings always going to the same one, and a lock per phone (taken for the
+//! whole batch first) keeps the one-rating-per-window rule from racing with a writer of
+//! another process.
 
 use crate::db::{Db, DbConn};
 use crate::db_run;
@@ -120,6 +121,18 @@ fn write_batch(
     };
     if let Err(e) = db_run!(conn, conn.batch_execute(begin)) {
         tracing::error!(error = %e, "could not begin a rating batch");
+        return batch
+            .iter()
+            .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
+            .collect();
+    }
+    let devices: Vec<&str> = batch
+        .iter()
+        .map(|j| j.source.device_hash.as_str())
+        .collect();
+    if let Err(e) = ratings::lock_devices(conn, &devices) {
+        tracing::error!(error = %e.0.message.en, "could not lock the batch's phones");
+        let _ = db_run!(conn, conn.batch_execute("ROLLBACK"));
         return batch
             .iter()
             .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))

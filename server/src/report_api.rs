@@ -172,23 +172,26 @@ fn json_part<T: serde::de::DeserializeOwned>(
 }
 
 /// A citizen's multipart upload (a report or an addition, from the API or a form), read only
-/// if the sender's network is within its limit. The network is kept in memory only: it is
-/// never stored with a report.
+/// if the sender's network is within its limit. The network is never stored with a report
+/// (a shared limit keeps its keyed hash, and only until its allowance is whole again).
 async fn citizen_upload(
     state: &AppState,
     req: &HttpRequest,
     form: actix_multipart::Multipart,
 ) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), ApiError> {
     let network = client_address(req, state.config.trust_proxy);
-    if state
-        .citizen_limits
-        .per_network
-        .check_key(&network)
-        .is_err()
+    if !state
+        .limits
+        .citizen_network(&network)
+        .await
+        .map_err(|e| e.0)?
     {
+        crate::metrics::upload_rejected(ErrorCode::RateLimited);
         return Err(ApiError::new(ErrorCode::RateLimited));
     }
-    read_multipart(form, state.config.max_photo_bytes).await
+    read_multipart(form, state.config.max_photo_bytes)
+        .await
+        .inspect_err(|e| crate::metrics::upload_rejected(e.code))
 }
 
 /// The secret of an anonymous report, derived from its idempotency key with a server key:
@@ -250,6 +253,7 @@ async fn process_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> AppResult<Ve
                 .await
                 .map_err(|_| processing_failed())?
                 .map_err(|mut e| {
+                    crate::metrics::upload_rejected(e.code);
                     // Say which photo: "Ảnh 2: ..."
                     e.message.vi = format!("Ảnh {}: {}", i + 1, e.message.vi);
                     e.message.en = format!("Photo {}: {}", i + 1, e.message.en);
@@ -309,12 +313,23 @@ pub async fn submit_report(state: &AppState, upload: ReportUpload) -> AppResult<
     };
     // The stored report (this one, or its twin if a retry won the race) with the same
     // secret as the one hashed above: both come from the key.
-    let receipt = state.db.run(move |c| reports::submit(c, prepared)).await?;
+    let receipt = state
+        .db
+        .run(move |c| match reports::submit(c, &prepared) {
+            // Its twin, sent through another process at the same moment, committed first and
+            // the unique key refused this one; the second pass finds the twin and answers
+            // with its receipt, as a retry after the fact would get.
+            Err(AppError(e)) if e.code == ErrorCode::Conflict => reports::submit(c, &prepared),
+            other => other,
+        })
+        .await?;
+    crate::metrics::stored("report");
     Ok(with_secret(state, receipt, anonymous, &key))
 }
 
 /// Finds the report a tracking code (and secret) opens, or refuses without saying which was
-/// wrong. Guesses are limited per network in memory; nothing about them is stored.
+/// wrong. Guesses are limited per network (in memory, or as a keyed hash in the database when the
+/// limits are shared); nothing else about them is stored.
 pub async fn open_report(
     state: &AppState,
     req: &HttpRequest,
@@ -322,7 +337,7 @@ pub async fn open_report(
     secret: Option<&str>,
 ) -> AppResult<String> {
     let network = client_address(req, state.config.trust_proxy);
-    if state.track_limits.check_key(&network).is_err() {
+    if !state.limits.track(&network).await? {
         return Err(AppError(ApiError::with_message(
             ErrorCode::RateLimited,
             "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút.",

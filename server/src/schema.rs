@@ -206,6 +206,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_limits (scope, subject) {
+        scope -> Text,
+        subject -> Text,
+        full_at -> BigInt,
+    }
+}
+
+diesel::table! {
     job_leases (name) {
         name -> Text,
         holder -> Text,
@@ -429,6 +437,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     photo_redactions,
     job_leases,
+    rate_limits,
     case_apologies,
     calendar_years,
     outbox,

@@ -6,7 +6,7 @@ use crate::db::{now_ms, Db};
 use crate::db_run;
 use crate::error::AppError;
 use crate::schema::server_secrets;
-use crate::state::{AppState, AppStateInner, CitizenLimits, LoginLimits};
+use crate::state::{AppState, AppStateInner};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
@@ -71,10 +71,6 @@ impl Application {
                 crate::crypto::DataKey::from_base64(&stored)?
             }
         };
-        let track_limits = governor::RateLimiter::keyed(governor::Quota::per_minute(
-            std::num::NonZeroU32::new(config.track_per_network_per_minute.max(1))
-                .expect("non-zero"),
-        ));
         let rating_writer = crate::rating_writer::RatingWriter::start(
             db.clone(),
             config.rating_rules(),
@@ -83,10 +79,8 @@ impl Application {
         let state = AppState(Arc::new(AppStateInner {
             rating_writer,
             data_key,
-            track_limits,
             jwt: JwtKeys::new(secret.as_bytes()),
-            login_limits: LoginLimits::new(&config),
-            citizen_limits: CitizenLimits::new(&config),
+            limits: crate::limits::Limits::new(&config, &db, pseudonym_key.as_bytes()),
             pseudonym_key: pseudonym_key.into_bytes(),
             public_figures: crate::public_figures::PublicFiguresCache::new(
                 std::time::Duration::from_secs(config.public_cache_secs),
@@ -110,6 +104,9 @@ impl Application {
                 std::time::Duration::from_secs(state.config.reception_digest_interval_secs),
                 state.config.reception_digest_hour,
             );
+        }
+        if state.limits.shared() {
+            crate::limits::spawn_sweep(state.db.clone());
         }
         match crate::services::outbox::Gateway::from_config(&state.config)? {
             Some(gateway) => crate::services::outbox::spawn(
@@ -202,10 +199,11 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(Compress::default())
             .wrap(security_headers(hsts))
             .wrap(from_fn(request_id_header))
+            .wrap(from_fn(crate::metrics::record_requests))
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
-            .route("/metrics", web::get().to(crate::figures_api::metrics))
+            .route("/metrics", web::get().to(crate::metrics::endpoint))
             // Before the staff API: its /api/v1 scope answers 404 for any path it does not know.
             .configure(crate::citizen::configure)
             .configure(crate::report_api::configure)

@@ -94,8 +94,13 @@ where
             let result = db
                 .run(move |conn| run_leased(conn, name, &holder, now_ms(), ttl, job))
                 .await;
-            if let Err(e) = result {
-                tracing::warn!(job = name, error = %e.0.message.en, "background job failed; retrying at the next tick");
+            match result {
+                Ok(Some(())) => crate::metrics::job_run(name, "ran"),
+                Ok(None) => crate::metrics::job_run(name, "skipped"),
+                Err(e) => {
+                    crate::metrics::job_run(name, "failed");
+                    tracing::warn!(job = name, error = %e.0.message.en, "background job failed; retrying at the next tick");
+                }
             }
         }
     });

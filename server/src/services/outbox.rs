@@ -422,13 +422,32 @@ pub fn spawn(state: crate::state::AppState, gateway: Gateway, interval: Duration
         loop {
             tick.tick().await;
             match deliver_due(&state.db, &gateway, &state.data_key, gateway_down).await {
-                Ok(pass) => gateway_down = pass.gateway_down,
+                Ok(pass) => {
+                    crate::metrics::job_run("outbox", "ran");
+                    gateway_down = pass.gateway_down
+                }
                 Err(e) => {
+                    crate::metrics::job_run("outbox", "failed");
                     tracing::warn!(error = %e.0.message.en, "outbox pass failed; retrying at the next tick")
                 }
             }
         }
     });
+}
+
+/// Messages not yet delivered, and the age in seconds of the oldest (0 when none): the
+/// outbox's depth for `/metrics`.
+pub fn depth(conn: &mut DbConn, now: i64) -> AppResult<(i64, i64)> {
+    let (count, oldest): (i64, Option<i64>) = db_run!(conn, {
+        outbox::table
+            .filter(outbox::sent_at.is_null())
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::min(outbox::created_at),
+            ))
+            .first(conn)
+    })?;
+    Ok((count, oldest.map_or(0, |t| ((now - t) / 1000).max(0))))
 }
 
 /// What the outbox holds for a report, for tests and the admin pages: (channel, body, sent).

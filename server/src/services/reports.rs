@@ -350,7 +350,7 @@ pub fn receipt_by_idempotency(
 /// citizen is told "received" only once that transaction has committed. A retry (same
 /// idempotency key and the same request) finds the stored report and gets its receipt; the
 /// caller derives the same secret again. The same key with another request is a conflict.
-pub fn submit(conn: &mut DbConn, p: PreparedReport) -> AppResult<ReportReceipt> {
+pub fn submit(conn: &mut DbConn, p: &PreparedReport) -> AppResult<ReportReceipt> {
     in_transaction(conn, |conn| {
         // Inside the transaction: two retries racing each other store one report.
         if let Some(receipt) = receipt_by_idempotency(conn, &p.idempotency_hash, &p.request_hash)? {
