@@ -3,7 +3,7 @@
 // playwright-core. Nothing here downloads a browser.
 
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -59,27 +59,32 @@ function binary() {
   return bin;
 }
 
-/** Starts the server with one administrator account; resolves once it answers /readyz and
- * serves its compressed bundles. */
-export async function startServer() {
-  const db = freshDatabase();
-  const port = await freePort();
-  const env = {
+/** The environment of a server process on `db` listening on `port`. */
+function serverEnv(db, port, extra = {}) {
+  return {
     ...process.env,
     DATABASE_URL: db.url,
     MINHBACH_ADDR: `127.0.0.1:${port}`,
     MINHBACH_SITE_ROOT: process.env.MINHBACH_SITE_ROOT ?? join(repoRoot, "target/site"),
     MINHBACH_ADMIN_PASSWORD: ADMIN.password,
     RUST_LOG: process.env.RUST_LOG ?? "warn",
+    ...extra,
   };
+}
+
+function createAdmin(env) {
   execFileSync(binary(), ["admin", "create", "--username", ADMIN.username, "--full-name", "Nguyễn Văn Quản Trị"], {
     env,
     stdio: ["ignore", "ignore", "inherit"],
   });
+}
+
+/** Starts `minhbach serve` with `env`; resolves once it answers /readyz. */
+async function launch(env) {
   const child = spawn(binary(), ["serve"], { env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://${env.MINHBACH_ADDR}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
     try {
@@ -91,19 +96,120 @@ export async function startServer() {
     if (i > 300) throw new Error(`server did not become ready: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The first start after a build compresses the bundles (brotli's best level, tens of seconds
-  // on a busy 2-core machine; later starts read them from pkg/.compressed). Wait for that
-  // here, once, rather than inside a test's hydration timeout.
+  const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
+  return {
+    base,
+    child,
+    async kill(signal = "SIGTERM") {
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** The first start after a build compresses the bundles (brotli's best level, tens of seconds
+ * on a busy 2-core machine; later starts read them from pkg/.compressed). Wait for that here,
+ * once, rather than inside a test's hydration timeout. */
+async function warmBundles(base) {
   for (const name of ["minhbach_citizen", "minhbach_report", "minhbach_staff"]) {
     const res = await fetch(`${base}/pkg/${name}_bg.wasm`, { headers: { "accept-encoding": "br" } });
     if (!res.ok) throw new Error(`${name}_bg.wasm: ${res.status}; run .ci/build-site`);
     await res.arrayBuffer();
   }
+}
+
+/** Starts the server with one administrator account; resolves once it answers /readyz and
+ * serves its compressed bundles. */
+export async function startServer() {
+  const db = freshDatabase();
+  const env = serverEnv(db, await freePort());
+  createAdmin(env);
+  const server = await launch(env);
+  await warmBundles(server.base);
+  return {
+    base: server.base,
+    async stop() {
+      await server.kill();
+      db.drop();
+    },
+  };
+}
+
+/** The proxy settings of the deployment's nginx site (deploy/nginx-minhbach.conf): its
+ * `location` blocks, taken as they are, so the test runs behind the proxy the README ships. */
+function deployedLocations() {
+  const site = readFileSync(join(repoRoot, "deploy/nginx-minhbach.conf"), "utf8").replace(/#[^\n]*/g, "");
+  const blocks = [...site.matchAll(/location[^{]*\{[^}]*\}/g)].map((m) => m[0]);
+  if (blocks.length < 2) throw new Error("deploy/nginx-minhbach.conf has no location blocks");
+  return blocks.join("\n");
+}
+
+/**
+ * `processes` server processes on one fresh database behind Debian's nginx on loopback (plain
+ * HTTP; the deployed site adds TLS). Returns the proxy's address, each process (to scrape or
+ * kill) and `stop()`.
+ */
+export async function startCluster(processes = 2) {
+  const db = freshDatabase();
+  const ports = [];
+  for (let i = 0; i < processes; i++) ports.push(await freePort());
+  // The client address is the rightmost X-Forwarded-For entry, the one nginx appends.
+  const envs = ports.map((port) => serverEnv(db, port, { MINHBACH_TRUST_PROXY: "true" }));
+  createAdmin(envs[0]);
+  // Started together: one of them migrates, the others wait for its lock.
+  const servers = await Promise.all(envs.map(launch));
+  const dir = mkdtempSync(join(tmpdir(), "minhbach-nginx-"));
+  const proxyPort = await freePort();
+  const conf = `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log ${dir}/access.log;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream minhbach {
+${ports.map((p) => `    server 127.0.0.1:${p} max_fails=3 fail_timeout=10s;`).join("\n")}
+    keepalive 8;
+  }
+  server {
+    listen 127.0.0.1:${proxyPort};
+    server_name localhost;
+    client_max_body_size 60m;
+${deployedLocations()}
+  }
+}
+`;
+  writeFileSync(join(dir, "nginx.conf"), conf);
+  const nginx = spawn(process.env.NGINX ?? "/usr/sbin/nginx", ["-p", dir, "-c", join(dir, "nginx.conf")], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let nginxErr = "";
+  nginx.stderr.on("data", (d) => (nginxErr += d));
+  const base = `http://127.0.0.1:${proxyPort}`;
+  for (let i = 0; ; i++) {
+    if (nginx.exitCode !== null) throw new Error(`nginx exited: ${nginxErr} ${readFileSync(join(dir, "error.log"), "utf8")}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 100) throw new Error(`nginx did not start: ${nginxErr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const s of servers) await warmBundles(s.base);
   return {
     base,
+    servers,
+    accessLog: () => readFileSync(join(dir, "access.log"), "utf8"),
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      nginx.kill("SIGTERM");
+      await Promise.all(servers.map((s) => (s.child.exitCode === null && s.child.signalCode === null ? s.kill() : null)));
+      rmSync(dir, { recursive: true, force: true });
       db.drop();
     },
   };
