@@ -48,8 +48,37 @@ impl Bundle {
     }
 }
 
+/// The Content Security Policy of every response. Scripts: the site's own files, WASM, and
+/// on a page the inline hydration scripts Leptos writes, each carrying the page's `nonce`
+/// (a fresh 128-bit value per response); no other inline script runs. Inline styles stay
+/// allowed: the pages set `style` attributes (bar widths of the figures).
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(nonce) => format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
+        None => "'self' 'wasm-unsafe-eval'".to_string(),
+    };
+    format!(
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+         script-src {scripts}; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 /// The HTML document around a page, rendered on the server only.
 pub fn shell(options: LeptosOptions, lang: Lang, bundle: Bundle) -> impl IntoView {
+    // This page's policy, with the nonce leptos_actix made for its inline scripts (the
+    // server's default policy, for every other response, allows no inline script at all).
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_actix::ResponseOptions>(),
+    ) {
+        if let Ok(value) =
+            actix_web::http::header::HeaderValue::from_str(&content_security_policy(Some(&nonce)))
+        {
+            response.insert_header(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     let body = match bundle {
         Bundle::Staff => view! { <StaffApp /> }.into_any(),
         Bundle::Citizen => view! { <CitizenApp /> }.into_any(),

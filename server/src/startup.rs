@@ -237,11 +237,11 @@ fn security_headers(hsts: bool) -> DefaultHeaders {
         ))
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
+        // Pages set their own, with their scripts' nonce (`app::shell`): DefaultHeaders adds
+        // a header only where the response has none.
         .add((
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
-             script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; connect-src 'self'; \
-             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            app::content_security_policy(None),
         ));
     if hsts {
         headers.add((

@@ -139,7 +139,12 @@ async fn api_responses_carry_the_security_headers() {
     let h = resp.headers();
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-frame-options"], "DENY");
-    assert!(h.contains_key("content-security-policy"));
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "no inline script may run on an API answer: {csp}"
+    );
     assert!(h["permissions-policy"]
         .to_str()
         .unwrap()
@@ -161,4 +166,44 @@ async fn a_deployment_served_over_https_sends_hsts() {
         resp.headers()["strict-transport-security"],
         "max-age=31536000; includeSubDomains"
     );
+}
+
+/// A page's own policy: its inline (hydration) scripts run because each carries the nonce the
+/// policy names, fresh on every response; nothing else inline does.
+#[tokio::test]
+async fn pages_allow_only_their_own_nonced_inline_scripts() {
+    let app = spawn_app().await;
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let resp = app.get_anonymous("/login").await;
+        assert_eq!(resp.status(), 200);
+        let csp = resp.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(!csp.contains("unsafe-inline'; connect"), "{csp}");
+        let script_src = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src"))
+            .unwrap()
+            .to_string();
+        assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+        let nonce = script_src
+            .split_whitespace()
+            .find_map(|t| t.strip_prefix("'nonce-")?.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("no nonce in {script_src}"))
+            .to_string();
+        assert!(nonce.len() >= 22, "128 bits: {nonce}");
+        let html = resp.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        assert!(scripts >= 1, "the page hydrates with an inline script");
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "every inline script carries the page's nonce"
+        );
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a nonce is used once");
 }
