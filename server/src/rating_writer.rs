@@ -4,10 +4,16 @@
 //! rating waiting at that moment, stores them in one transaction (each in its own savepoint,
 //! so one refusal does not undo the others), commits once, and only then answers each of
 //! them. A lone rating waits for nobody: the writer commits whatever it has as soon as it has
-//! it. SQLite has one writer at a time anyway; on PostgreSQL several writers run side by side,
-//! each phone's ratings always going to the same one, and a lock per phone (taken for the
-//! whole batch first) keeps the one-rating-per-window rule from racing with a writer of
-//! another process.
+//! it.
+//!
+//! One batch at a time, whatever the number of processes: SQLite has one writer anyway, and on
+//! PostgreSQL each batch first takes one advisory lock for its transaction. Two batches side
+//! by side deadlocked there: each rating adds to its unit's day and month roll-up rows (the
+//! triggers of `rating_unit_days`), so a batch holding unit A's row and wanting unit B's met
+//! one holding B's and wanting A's (64 connections of `tests/bench/scale-out.sh`: a deadlock
+//! a second). Taking turns also keeps the one-rating-per-window rule from racing: a batch
+//! sees every rating the batches before it committed. A batch of 512 takes milliseconds, so
+//! taking turns costs little; each process's writer gathers the next batch meanwhile.
 
 use crate::db::{Db, DbConn};
 use crate::db_run;
@@ -26,49 +32,29 @@ struct Job {
     reply: oneshot::Sender<AppResult<RatingReceipt>>,
 }
 
-/// At most this many writers on PostgreSQL; each holds a pooled connection while it writes,
-/// so there are never more than half the pool's connections.
-const MAX_POSTGRES_WRITERS: u32 = 4;
+/// Any key will do, as long as every Minh Bạch process uses the same one.
+const RATING_BATCH_LOCK: i64 = 0x4d42_5241_5445;
 
 #[derive(Clone)]
 pub struct RatingWriter {
-    writers: Vec<mpsc::Sender<Job>>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl RatingWriter {
-    /// Starts the writer threads. They end when every sender is dropped (the server stops).
-    pub fn start(db: Db, rules: RatingRules, pool_size: u32) -> RatingWriter {
-        let count = match db.backend() {
-            crate::db::Backend::Sqlite => 1,
-            crate::db::Backend::Postgres => (pool_size / 2).clamp(1, MAX_POSTGRES_WRITERS) as usize,
-        };
-        let writers = (0..count)
-            .map(|i| {
-                let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-                let (db, rules) = (db.clone(), rules.clone());
-                std::thread::Builder::new()
-                    .name(format!("rating-writer-{i}"))
-                    .spawn(move || write_loop(db, rules, rx))
-                    .expect("start a rating writer thread");
-                jobs
-            })
-            .collect();
-        RatingWriter { writers }
-    }
-
-    /// The writer of this phone: always the same one.
-    fn writer_for(&self, source: &RatingSource) -> &mpsc::Sender<Job> {
-        let shard = source
-            .device_hash
-            .bytes()
-            .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
-        &self.writers[shard % self.writers.len()]
+    /// Starts the writer thread. It ends when every sender is dropped (the server stops).
+    pub fn start(db: Db, rules: RatingRules) -> RatingWriter {
+        let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
+        std::thread::Builder::new()
+            .name("rating-writer".into())
+            .spawn(move || write_loop(db, rules, rx))
+            .expect("start the rating writer thread");
+        RatingWriter { jobs }
     }
 
     /// Stores a validated rating; returns once it is committed (or refused).
     pub async fn submit(&self, input: NewRating, source: RatingSource) -> AppResult<RatingReceipt> {
         let (reply, answer) = oneshot::channel();
-        self.writer_for(&source)
+        self.jobs
             .send(Job {
                 input,
                 source,
@@ -126,17 +112,17 @@ fn write_batch(
             .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
             .collect();
     }
-    let devices: Vec<&str> = batch
-        .iter()
-        .map(|j| j.source.device_hash.as_str())
-        .collect();
-    if let Err(e) = ratings::lock_devices(conn, &devices) {
-        tracing::error!(error = %e.0.message.en, "could not lock the batch's phones");
-        let _ = db_run!(conn, conn.batch_execute("ROLLBACK"));
-        return batch
-            .iter()
-            .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
-            .collect();
+    if let DbConn::Postgres(c) = conn {
+        if let Err(e) = c.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({RATING_BATCH_LOCK})"
+        )) {
+            tracing::error!(error = %e, "could not take the rating batch lock");
+            let _ = c.batch_execute("ROLLBACK");
+            return batch
+                .iter()
+                .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
+                .collect();
+        }
     }
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {

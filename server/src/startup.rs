@@ -71,11 +71,8 @@ impl Application {
                 crate::crypto::DataKey::from_base64(&stored)?
             }
         };
-        let rating_writer = crate::rating_writer::RatingWriter::start(
-            db.clone(),
-            config.rating_rules(),
-            config.db_pool_size,
-        );
+        let rating_writer =
+            crate::rating_writer::RatingWriter::start(db.clone(), config.rating_rules());
         let state = AppState(Arc::new(AppStateInner {
             rating_writer,
             data_key,

@@ -197,29 +197,6 @@ fn score(v: Option<u8>) -> Option<i32> {
 /// idempotency key and the same rating gets the first receipt back (the same key with another
 /// rating is a conflict); a second rating of the same counter from the same device within the
 /// window is refused politely; a burst is stored but flagged.
-/// Holds back, until the transaction ends, every other transaction storing a rating of these
-/// phones. On PostgreSQL another process may be storing a rating of the same phone at the
-/// same moment, and neither would see the other's uncommitted row in the
-/// one-rating-per-window check: the locks (transaction-level advisory locks on the device
-/// hashes) make the second wait for the first's commit, then see its rating. All of a batch's
-/// locks are taken first, in one order, before any row is written: a batch that took its
-/// locks one rating at a time could hold a phone's lock while waiting for a row lock of the
-/// day's roll-ups that another batch holds while waiting for that phone (a deadlock). SQLite
-/// needs none: its write transactions already run one at a time.
-pub fn lock_devices(conn: &mut DbConn, device_hashes: &[&str]) -> AppResult<()> {
-    if let DbConn::Postgres(c) = conn {
-        let mut devices = device_hashes.to_vec();
-        devices.sort_unstable();
-        devices.dedup();
-        for device in devices {
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .bind::<diesel::sql_types::Text, _>(device)
-                .execute(&mut **c)?;
-        }
-    }
-    Ok(())
-}
-
 pub fn submit_one(
     conn: &mut DbConn,
     input: &NewRating,
