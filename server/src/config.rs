@@ -65,6 +65,33 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_SHARED_LIMITS")]
     pub shared_limits: Option<bool>,
 
+    /// Days a feedback report keeps its reporter's identity and photos once final (closed,
+    /// declined, forwarded or withdrawn); 0 keeps them.
+    #[arg(long, env = "MINHBACH_RETENTION_FEEDBACK_DAYS", default_value_t = 3 * 365)]
+    pub retention_feedback_days: i64,
+
+    /// The same for suggestions (kiến nghị).
+    #[arg(long, env = "MINHBACH_RETENTION_SUGGESTION_DAYS", default_value_t = 3 * 365)]
+    pub retention_suggestion_days: i64,
+
+    /// The same for complaints (khiếu nại), whose decisions may be contested for longer.
+    #[arg(long, env = "MINHBACH_RETENTION_COMPLAINT_DAYS", default_value_t = 5 * 365)]
+    pub retention_complaint_days: i64,
+
+    /// The same for denunciations (tố cáo).
+    #[arg(long, env = "MINHBACH_RETENTION_DENUNCIATION_DAYS", default_value_t = 5 * 365)]
+    pub retention_denunciation_days: i64,
+
+    /// Days a rating keeps the pseudonyms of its phone and network, its comment and dossier
+    /// code; the rating itself and every figure stay. 0 keeps them.
+    #[arg(long, env = "MINHBACH_RETENTION_RATING_DAYS", default_value_t = 2 * 365)]
+    pub retention_rating_days: i64,
+
+    /// Seconds between two runs of the data lifecycle job (citizens' erasure requests,
+    /// retention); 0 turns it off in this process. Requests must be done within 72 hours.
+    #[arg(long, env = "MINHBACH_LIFECYCLE_INTERVAL", default_value_t = 3600)]
+    pub lifecycle_interval_secs: u64,
+
     /// Seconds between two runs of the overdue job (escalating cases past their deadline);
     /// 0 turns the job off in this process.
     #[arg(long, env = "MINHBACH_OVERDUE_INTERVAL", default_value_t = 300)]
@@ -215,6 +242,16 @@ impl Config {
             counter_burst_per_minute: self.rating_counter_burst_per_minute,
             network_burst_per_10_minutes: self.rating_network_burst_per_10_minutes,
             detail_window_secs: 3600,
+        }
+    }
+
+    pub fn retention(&self) -> crate::services::lifecycle::Retention {
+        crate::services::lifecycle::Retention {
+            feedback_days: self.retention_feedback_days,
+            suggestion_days: self.retention_suggestion_days,
+            complaint_days: self.retention_complaint_days,
+            denunciation_days: self.retention_denunciation_days,
+            rating_days: self.retention_rating_days,
         }
     }
 

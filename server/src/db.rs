@@ -55,7 +55,8 @@ macro_rules! db_run {
 
 /// SQLite settings applied to every pooled connection: write-ahead log so readers never wait
 /// for the writer, a busy timeout so writers queue instead of failing, foreign keys enforced,
-/// and a full sync on commit so that an acknowledged write survives a crash.
+/// a full sync on commit so that an acknowledged write survives a crash, and deleted content
+/// overwritten (erased photos and identities must not linger in the file's free pages).
 #[derive(Debug)]
 struct SqlitePragmas;
 
@@ -65,6 +66,7 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
             "PRAGMA busy_timeout = 10000;
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
+             PRAGMA secure_delete = ON;
              PRAGMA foreign_keys = ON;",
         )
         .map_err(diesel::r2d2::Error::QueryError)

@@ -39,16 +39,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(api("/api/v1/reports/track").route(web::post().to(track)))
         .service(api("/api/v1/reports/track/add").route(web::post().to(post_addition)))
         .service(api("/api/v1/reports/track/action").route(web::post().to(post_citizen_action)))
+        .service(api("/api/v1/reports/track/erase").route(web::post().to(post_erasure)))
         // `route`: a GET of these paths falls through to the form pages.
         .route("/report", web::post().to(report_form))
         .route("/track", web::post().to(track_form))
         .route("/track/add", web::post().to(addition_form))
-        .route("/track/action", web::post().to(citizen_action_form));
+        .route("/track/action", web::post().to(citizen_action_form))
+        .route("/track/erase", web::post().to(erasure_form));
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(post_report, track, post_addition, post_citizen_action),
+    paths(post_report, track, post_addition, post_citizen_action, post_erasure),
     components(schemas(
         NewReport,
         ReportReceipt,
@@ -56,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         TrackRequest,
         shared::report::CitizenAddition,
         shared::case::CitizenActionRequest,
+        shared::report::ErasureRequest,
         shared::report::ReportKind,
         shared::report::ReportCategory,
         shared::report::Reporter,
@@ -589,6 +592,49 @@ async fn citizen_action_form(
         }
     };
     match citizen_action(&state, &form.access, action).await {
+        Ok(view) => tracking_page(lang, view, false),
+        Err(AppError(e)) => refusal_page(lang, e, true),
+    }
+}
+
+/// A citizen's request to erase their personal data from the report the access token names:
+/// recorded now, done by the lifecycle job within 72 hours.
+async fn request_erasure(state: &AppState, access: &str) -> AppResult<ReportView> {
+    let now = crate::db::now_ms();
+    let report_id = report_by_access(state, access, now)?;
+    let rid = report_id.clone();
+    state
+        .db
+        .run(move |c| crate::services::lifecycle::request_erasure(c, &rid, now))
+        .await?;
+    opened_view(state, report_id).await
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/track/erase", tag = "citizen", request_body = shared::report::ErasureRequest,
+    responses((status = 200, body = ReportView), (status = 401, body = ApiError)))]
+async fn post_erasure(
+    state: web::Data<AppState>,
+    body: JsonBody<shared::report::ErasureRequest>,
+) -> AppResult<web::Json<ReportView>> {
+    Ok(web::Json(
+        request_erasure(&state, &body.into_inner().access).await?,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct ErasureForm {
+    #[serde(default)]
+    access: String,
+}
+
+/// The tracking page's erasure button without JavaScript: the report again, saying so.
+async fn erasure_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<ErasureForm>,
+) -> HttpResponse {
+    let lang = lang_of(&req);
+    match request_erasure(&state, &form.into_inner().access).await {
         Ok(view) => tracking_page(lang, view, false),
         Err(AppError(e)) => refusal_page(lang, e, true),
     }

@@ -156,6 +156,8 @@ diesel::table! {
         opened_at -> Nullable<BigInt>,
         about_head -> Bool,
         withheld_from_unit -> Bool,
+        erasure_requested_at -> Nullable<BigInt>,
+        personal_data_erased_at -> Nullable<BigInt>,
     }
 }
 

@@ -102,6 +102,13 @@ impl Application {
                 state.config.reception_digest_hour,
             );
         }
+        if state.config.lifecycle_interval_secs > 0 {
+            crate::services::lifecycle::spawn(
+                state.db.clone(),
+                state.config.retention(),
+                std::time::Duration::from_secs(state.config.lifecycle_interval_secs),
+            );
+        }
         if state.limits.shared() {
             crate::limits::spawn_sweep(state.db.clone());
         }

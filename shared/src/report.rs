@@ -153,7 +153,26 @@ pub struct ReportView {
     /// them, reopen or appeal once, withdraw), from the one state machine.
     #[serde(default)]
     pub citizen_actions: Vec<crate::workflow::ActionKind>,
+    /// When the citizen asked for their personal data to be erased (done within 72 hours).
+    #[serde(default)]
+    pub erasure_requested_at: Option<i64>,
+    /// When the reporter's identity, the photos and the messages waiting for them were
+    /// erased (at the citizen's request, or at the end of the retention period).
+    #[serde(default)]
+    pub personal_data_erased_at: Option<i64>,
 }
+
+/// A citizen's request to erase their personal data from a report (its name, phone, e-mail
+/// and photos); the report's facts stay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErasureRequest {
+    /// `ReportView.access`, from opening the report with its code (and secret).
+    pub access: String,
+}
+
+/// Personal data is erased within this long of the citizen's request (Decree 13/2023).
+pub const ERASURE_WITHIN_MS: i64 = 72 * 3600 * 1000;
 
 /// What a citizen adds to their report from the tracking page: more text and photos.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -118,11 +118,11 @@ async function warmBundles(base) {
   }
 }
 
-/** Starts the server with one administrator account; resolves once it answers /readyz and
- * serves its compressed bundles. */
-export async function startServer() {
+/** Starts the server with one administrator account (and `extraEnv` settings); resolves once
+ * it answers /readyz and serves its compressed bundles. */
+export async function startServer(extraEnv = {}) {
   const db = freshDatabase();
-  const env = serverEnv(db, await freePort());
+  const env = serverEnv(db, await freePort(), extraEnv);
   createAdmin(env);
   const server = await launch(env);
   await warmBundles(server.base);

@@ -467,8 +467,66 @@ pub fn TrackingView(
                     <button type="submit" class="button primary">{lang.pick("Gửi bổ sung", "Send")}</button>
                 </form>
             })}
+            <PersonalData
+                access=access
+                requested_at=v.erasure_requested_at
+                erased_at=v.personal_data_erased_at
+                lang
+            />
         </main>
     }
+}
+
+/// The citizen's personal data in this report: erased, being erased (within 72 hours of the
+/// request), or a plain form to ask for it (Decree 13/2023), which works without JavaScript.
+#[component]
+fn PersonalData(
+    access: Option<String>,
+    requested_at: Option<i64>,
+    erased_at: Option<i64>,
+    lang: Lang,
+) -> impl IntoView {
+    if let Some(at) = erased_at {
+        let text = format!(
+            "{} {}.",
+            lang.pick(
+                "Dữ liệu cá nhân của bạn trong phản ánh này (họ tên, số điện thoại, email, ảnh) đã được xoá lúc",
+                "Your personal data in this report (name, phone, e-mail, photos) was erased at",
+            ),
+            datetime_vn(at)
+        );
+        return view! { <p class="notice" id="personal-data-erased">{text}</p> }.into_any();
+    }
+    if let Some(at) = requested_at {
+        let text = format!(
+            "{} {}. {} {}.",
+            lang.pick(
+                "Đã nhận yêu cầu xoá dữ liệu cá nhân của bạn lúc",
+                "Your request to erase your personal data was received at",
+            ),
+            datetime_vn(at),
+            lang.pick("Việc xoá hoàn tất trước", "It will be done before"),
+            datetime_vn(at + shared::report::ERASURE_WITHIN_MS)
+        );
+        return view! { <p class="notice" id="erasure-requested">{text}</p> }.into_any();
+    }
+    let Some(access) = access else {
+        return ().into_any();
+    };
+    view! {
+        <details class="erase">
+            <summary>{lang.pick("Xoá dữ liệu cá nhân của tôi", "Erase my personal data")}</summary>
+            <form method="post" action="/track/erase" class="stack">
+                <input type="hidden" name="access" value=access />
+                <p class="hint">{lang.pick(
+                    "Họ tên, số điện thoại, email và ảnh bạn đã gửi sẽ bị xoá trong vòng 72 giờ; bạn sẽ không nhận được tin nhắn về phản ánh này nữa. Nội dung phản ánh và kết quả xử lý được giữ lại cho việc giải quyết và thống kê.",
+                    "Your name, phone, e-mail and the photos you sent will be erased within 72 hours; you will get no more messages about this report. What the report says and how it was handled are kept, for the case and the figures.",
+                )}</p>
+                <button type="submit" class="button">{lang.pick("Yêu cầu xoá", "Ask for erasure")}</button>
+            </form>
+        </details>
+    }
+    .into_any()
 }
 
 /// What the citizen may do about the answer, from the one state machine: say whether it

@@ -14,6 +14,7 @@ pub mod findings;
 pub mod identity;
 pub mod import;
 pub mod jobs;
+pub mod lifecycle;
 pub mod notifications;
 pub mod outbox;
 pub mod overdue;

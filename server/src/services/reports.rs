@@ -503,6 +503,15 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
             .load(conn)
     })?;
     let photos = photo_ids(conn, report_id)?;
+    let erasure: (Option<i64>, Option<i64>) = db_run!(conn, {
+        reports::table
+            .filter(reports::id.eq(&rid))
+            .select((
+                reports::erasure_requested_at,
+                reports::personal_data_erased_at,
+            ))
+            .first(conn)
+    })?;
     let (code, kind, category, unit_name, status, counter_name, anonymous, description, at, meet) =
         row;
     let (deadline, citizen_actions) = super::cases::citizen_outlook(conn, report_id)?;
@@ -561,6 +570,8 @@ pub fn public_view(conn: &mut DbConn, report_id: &str) -> AppResult<ReportView> 
         deadline,
         meeting,
         citizen_actions,
+        erasure_requested_at: erasure.0,
+        personal_data_erased_at: erasure.1,
     })
 }
 

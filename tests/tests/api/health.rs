@@ -46,6 +46,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/reports", &["post"]),
     ("/api/v1/reports/track", &["post"]),
     ("/api/v1/reports/track/add", &["post"]),
+    ("/api/v1/reports/track/erase", &["post"]),
     ("/api/v1/reports/track/action", &["post"]),
     ("/api/v1/cases", &["get"]),
     ("/api/v1/reception/sessions", &["post"]),

@@ -18,6 +18,7 @@ mod findings;
 mod health;
 mod identity;
 mod import;
+mod lifecycle;
 mod logs;
 mod metrics;
 mod notifications;
