@@ -73,12 +73,6 @@ fn partial_name(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn sqlite_file(url: &str) -> &str {
-    url.strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url)
-}
-
 /// Writes a consistent copy of the database at `url` to `to` (which must not exist yet).
 pub fn backup(url: &str, to: &Path) -> anyhow::Result<Contents> {
     if to.exists() {
@@ -145,7 +139,7 @@ pub fn restore(from: &Path, url: &str) -> anyhow::Result<Contents> {
     let to_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
     match (from_sqlite, from_postgres, to_postgres) {
         (true, _, false) => {
-            let target = Path::new(sqlite_file(url));
+            let target = PathBuf::from(crate::db::sqlite_path(url)?);
             if target.exists() {
                 bail!(
                     "{} đã có: khôi phục chỉ vào một tệp mới (dời tệp cũ đi trước) / {} exists: restore only into a new file (move the old one away first)",
@@ -159,10 +153,10 @@ pub fn restore(from: &Path, url: &str) -> anyhow::Result<Contents> {
                 }
             }
             check_sqlite_file(from)?;
-            let partial = partial_name(target);
+            let partial = partial_name(&target);
             std::fs::copy(from, &partial)?;
             std::fs::File::open(&partial)?.sync_all()?;
-            std::fs::rename(&partial, target)?;
+            std::fs::rename(&partial, &target)?;
         }
         (false, true, true) => {
             let db = Db::connect(url, 1)?;

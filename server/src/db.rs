@@ -219,7 +219,8 @@ pub fn in_transaction<T>(
     }
 }
 
-fn sqlite_path(url: &str) -> anyhow::Result<String> {
+/// The file of a `sqlite://PATH` (or `sqlite:PATH`, or bare path) database URL.
+pub fn sqlite_path(url: &str) -> anyhow::Result<String> {
     let path = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

@@ -70,40 +70,44 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
 impl Metrics {
     fn new() -> Metrics {
         let mut registry = Registry::with_prefix("minhbach");
-        let m = Metrics {
-            requests: Family::default(),
-            latency: Family::new_with_constructor(latency_histogram),
-            job_runs: Family::default(),
-            rejected_uploads: Family::default(),
-            stored: Family::default(),
-            registry: Registry::default(),
-        };
+        let requests = Family::default();
+        let latency = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let job_runs = Family::default();
+        let rejected_uploads = Family::default();
+        let stored = Family::default();
         registry.register(
             "http_requests",
             "HTTP requests answered, by method, route and status",
-            m.requests.clone(),
+            requests.clone(),
         );
         registry.register(
             "http_request_duration_seconds",
             "Time from a request's arrival to its answer, by method and route",
-            m.latency.clone(),
+            latency.clone(),
         );
         registry.register(
             "job_runs",
             "Background job ticks, by job and outcome (ran, skipped: another process holds the lease, failed)",
-            m.job_runs.clone(),
+            job_runs.clone(),
         );
         registry.register(
             "rejected_uploads",
             "Citizen uploads refused, by the error code answered",
-            m.rejected_uploads.clone(),
+            rejected_uploads.clone(),
         );
         registry.register(
             "stored_submissions",
-            "Citizen submissions stored (rating, report, addition)",
-            m.stored.clone(),
+            "Citizen submissions stored (rating, report)",
+            stored.clone(),
         );
-        Metrics { registry, ..m }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            job_runs,
+            rejected_uploads,
+            stored,
+        }
     }
 
     /// The text exposition: this process's counters, then what `db` says now (its pool, its

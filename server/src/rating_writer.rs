@@ -81,10 +81,7 @@ fn write_loop(db: Db, rules: RatingRules, mut rx: mpsc::Receiver<Job>) {
             Ok(mut conn) => write_batch(&mut conn, &rules, &batch),
             Err(e) => {
                 tracing::error!(error = %e, "rating writer has no database connection");
-                batch
-                    .iter()
-                    .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
-                    .collect()
+                none_stored(&batch)
             }
         };
         for (job, outcome) in batch.into_iter().zip(outcomes) {
@@ -101,28 +98,16 @@ fn write_batch(
     rules: &RatingRules,
     batch: &[Job],
 ) -> Vec<AppResult<RatingReceipt>> {
+    // On PostgreSQL the batch waits for its turn first (see the module's comment).
     let begin = match conn {
-        DbConn::Sqlite(_) => "BEGIN IMMEDIATE",
-        DbConn::Postgres(_) => "BEGIN",
+        DbConn::Sqlite(_) => "BEGIN IMMEDIATE".to_string(),
+        DbConn::Postgres(_) => format!("BEGIN; SELECT pg_advisory_xact_lock({RATING_BATCH_LOCK})"),
     };
-    if let Err(e) = db_run!(conn, conn.batch_execute(begin)) {
+    if let Err(e) = db_run!(conn, conn.batch_execute(&begin)) {
         tracing::error!(error = %e, "could not begin a rating batch");
-        return batch
-            .iter()
-            .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
-            .collect();
-    }
-    if let DbConn::Postgres(c) = conn {
-        if let Err(e) = c.batch_execute(&format!(
-            "SELECT pg_advisory_xact_lock({RATING_BATCH_LOCK})"
-        )) {
-            tracing::error!(error = %e, "could not take the rating batch lock");
-            let _ = c.batch_execute("ROLLBACK");
-            return batch
-                .iter()
-                .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
-                .collect();
-        }
+        // Nothing of the batch was written; end whatever the failed begin left open.
+        let _ = db_run!(conn, conn.batch_execute("ROLLBACK"));
+        return none_stored(batch);
     }
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
@@ -141,10 +126,15 @@ fn write_batch(
         Err(e) => {
             tracing::error!(error = %e, "a rating batch did not commit");
             let _ = db_run!(conn, conn.batch_execute("ROLLBACK"));
-            batch
-                .iter()
-                .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
-                .collect()
+            none_stored(batch)
         }
     }
+}
+
+/// The answer to every rating of a batch of which nothing was stored: try again later.
+fn none_stored(batch: &[Job]) -> Vec<AppResult<RatingReceipt>> {
+    batch
+        .iter()
+        .map(|_| Err(AppError::code(shared::ErrorCode::Unavailable)))
+        .collect()
 }
