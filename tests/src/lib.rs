@@ -358,6 +358,24 @@ impl TestApp {
             .expect("the report request")
     }
 
+    /// A rating as a new phone gives it at the counter with this QR token: its own device id
+    /// and idempotency key; `body` holds the rest (`overall`, `comment`, `staff_id`…).
+    pub async fn rate_as_new_phone(
+        &self,
+        counter_token: &str,
+        mut body: serde_json::Value,
+    ) -> Response {
+        body["counter_token"] = serde_json::json!(counter_token);
+        body["idempotency_key"] = serde_json::json!(uuid::Uuid::new_v4().simple().to_string());
+        self.client
+            .post(self.url("/api/v1/ratings"))
+            .header("x-device-id", uuid::Uuid::new_v4().simple().to_string())
+            .json(&body)
+            .send()
+            .await
+            .expect("the rating request")
+    }
+
     /// What the citizen's tracking page shows for a stored report (its code and, for an
     /// anonymous report, the secret from the receipt).
     pub async fn track(

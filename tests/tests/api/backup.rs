@@ -121,16 +121,8 @@ async fn a_backup_taken_while_serving_restores_every_row_and_photo() {
     receipts.push(app.submit_report(&named).await);
     for overall in ["very_satisfied", "not_satisfied"] {
         let resp = app
-            .client
-            .post(app.url("/api/v1/ratings"))
-            .header("x-device-id", uuid::Uuid::new_v4().simple().to_string())
-            .json(
-                &json!({ "counter_token": w.counter_a.qr_token, "overall": overall,
-                           "idempotency_key": uuid::Uuid::new_v4().simple().to_string() }),
-            )
-            .send()
-            .await
-            .unwrap();
+            .rate_as_new_phone(&w.counter_a.qr_token, json!({ "overall": overall }))
+            .await;
         assert_eq!(resp.status(), 200);
     }
 

@@ -28,18 +28,7 @@ async fn app() -> TestApp {
 
 /// A citizen's rating at a counter, from a phone of its own.
 async fn rate(app: &TestApp, token: &str, body: serde_json::Value) -> RatingReceipt {
-    let mut body = body;
-    body["counter_token"] = json!(token);
-    body["idempotency_key"] = json!(uuid::Uuid::new_v4().simple().to_string());
-    let resp = app
-        .client
-        .post(app.url("/api/v1/ratings"))
-        .header("x-device-id", uuid::Uuid::new_v4().simple().to_string())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    tests::ok_json(resp).await
+    tests::ok_json(app.rate_as_new_phone(token, body).await).await
 }
 
 /// Runs diesel code on the app's database.

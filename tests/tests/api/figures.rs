@@ -26,19 +26,11 @@ async fn rate(
     attitude: Option<u8>,
 ) -> String {
     let resp = app
-        .client
-        .post(app.url("/api/v1/ratings"))
-        .header("x-device-id", uuid::Uuid::new_v4().simple().to_string())
-        .json(&json!({
-            "counter_token": token,
-            "overall": overall,
-            "staff_id": staff,
-            "sipas": { "attitude": attitude },
-            "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
-        }))
-        .send()
-        .await
-        .unwrap();
+        .rate_as_new_phone(
+            token,
+            json!({ "overall": overall, "staff_id": staff, "sipas": { "attitude": attitude } }),
+        )
+        .await;
     ok_json::<RatingReceipt>(resp).await.id
 }
 

@@ -249,13 +249,8 @@ async fn retention_erases_final_reports_of_each_kind_and_old_ratings_pseudonyms(
         .unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
     let rated = app
-        .client
-        .post(app.url("/api/v1/ratings"))
-        .header("x-device-id", key())
-        .json(&json!({ "counter_token": token, "overall": "satisfied", "idempotency_key": key() }))
-        .send()
-        .await
-        .unwrap();
+        .rate_as_new_phone(token, json!({ "overall": "satisfied" }))
+        .await;
     assert_eq!(rated.status(), 200);
 
     // 40 days later for the reports, 800 for the rating.

@@ -64,16 +64,8 @@ async fn metrics_count_requests_uploads_submissions_jobs_and_the_outbox() {
     app.submit_report(&report(&uuid::Uuid::new_v4().simple().to_string()))
         .await;
     let rated = app
-        .client
-        .post(app.url("/api/v1/ratings"))
-        .header("x-device-id", uuid::Uuid::new_v4().simple().to_string())
-        .json(
-            &json!({ "counter_token": w.counter_a.qr_token, "overall": "satisfied",
-                       "idempotency_key": uuid::Uuid::new_v4().simple().to_string() }),
-        )
-        .send()
-        .await
-        .unwrap();
+        .rate_as_new_phone(&w.counter_a.qr_token, json!({ "overall": "satisfied" }))
+        .await;
     assert_eq!(rated.status(), 200);
     // An id in the path is counted under its route's pattern, not as a path of its own.
     let _ = app

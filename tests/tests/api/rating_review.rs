@@ -12,18 +12,8 @@ use tests::{assert_api_error, ok_json, spawn_app_with, Person, TestApp, World, P
 
 async fn rate(app: &TestApp, token: &str, overall: &str, comment: &str) -> RatingReceipt {
     let resp = app
-        .client
-        .post(app.url("/api/v1/ratings"))
-        .header("x-device-id", uuid::Uuid::new_v4().simple().to_string())
-        .json(&json!({
-            "counter_token": token,
-            "overall": overall,
-            "comment": comment,
-            "idempotency_key": uuid::Uuid::new_v4().simple().to_string(),
-        }))
-        .send()
-        .await
-        .expect("request");
+        .rate_as_new_phone(token, json!({ "overall": overall, "comment": comment }))
+        .await;
     ok_json(resp).await
 }
 
