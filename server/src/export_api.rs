@@ -62,11 +62,17 @@ pub struct FiguresExportQuery {
     #[serde(default)]
     #[param(inline)]
     pub period: Option<PeriodKind>,
+    /// The day the period is around, `YYYY-MM-DD` (or `dd/mm/yyyy`); today by default.
     #[serde(default)]
+    #[param(format = Date)]
     pub day: Option<String>,
+    /// The first day of a `custom` period, `YYYY-MM-DD` (or `dd/mm/yyyy`).
     #[serde(default)]
+    #[param(format = Date)]
     pub from: Option<String>,
+    /// The last day of a `custom` period, included.
     #[serde(default)]
+    #[param(format = Date)]
     pub to: Option<String>,
     /// How the table of units is ranked (satisfaction by default).
     #[serde(default)]
@@ -90,6 +96,7 @@ pub struct FiguresExportQuery {
 pub struct ScorecardExportQuery {
     /// `YYYY-MM` or `mm/yyyy`; the current month by default.
     #[serde(default)]
+    #[param(pattern = r"^(\d{4}-\d{1,2}|\d{1,2}/\d{4})$")]
     pub month: Option<String>,
     /// `scorecard`, `sipas`, `reports`, or `all` (the default, .xlsx only).
     #[serde(default)]
@@ -110,6 +117,7 @@ pub struct RatingsExportQuery {
     pub unit_id: Option<String>,
     /// `YYYY-MM` or `mm/yyyy`, a month in Vietnam time; the current month by default.
     #[serde(default)]
+    #[param(pattern = r"^(\d{4}-\d{1,2}|\d{1,2}/\d{4})$")]
     pub month: Option<String>,
     /// `xlsx` (the default) or `csv`.
     #[serde(default)]

@@ -66,6 +66,7 @@ pub async fn dashboard(
 pub struct MonthQuery {
     /// `YYYY-MM` or `mm/yyyy`; the current month by default.
     #[serde(default)]
+    #[param(pattern = r"^(\d{4}-\d{1,2}|\d{1,2}/\d{4})$")]
     pub month: Option<String>,
 }
 

@@ -99,9 +99,11 @@ pub struct AuditQuery {
     pub object_id: Option<String>,
     /// First day, `YYYY-MM-DD` or `dd/mm/yyyy`, Vietnam time, inclusive.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Date), schema(format = Date))]
     pub from: Option<String>,
     /// Last day, inclusive.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Date), schema(format = Date))]
     pub to: Option<String>,
     /// The `next` cursor of the page before.
     #[serde(default)]

@@ -120,6 +120,12 @@ impl Date {
         civil_from_days(self.to_days()).2
     }
 
+    /// The number of days of this date's month (28 to 31).
+    pub fn days_in_month(self) -> u32 {
+        let (y, m, _) = civil_from_days(self.to_days());
+        days_in_month(y, m)
+    }
+
     /// ISO weekday, as `model::weekday_label`: 1 = Monday (Thứ Hai) … 7 = Sunday (Chủ nhật).
     pub fn weekday(self) -> u8 {
         // 1970-01-01 was a Thursday (4).

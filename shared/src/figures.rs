@@ -66,16 +66,11 @@ impl PeriodKind {
     }
 }
 
-/// The first and last day of the month that holds `day`.
+/// The first and last day of the month that holds `day`. Both are taken within that month:
+/// the day after it may not exist (December 9999 is the last month a [`Date`] holds).
 pub fn month_of(day: Date) -> (Date, Date) {
-    let from = Date::new(day.year(), day.month(), 1).expect("a real month");
-    let next = if day.month() == 12 {
-        Date::new(day.year() + 1, 1, 1)
-    } else {
-        Date::new(day.year(), day.month() + 1, 1)
-    }
-    .expect("a real month");
-    (from, next.add_days(-1))
+    let from = day.add_days(1 - i64::from(day.day()));
+    (from, from.add_days(i64::from(day.days_in_month()) - 1))
 }
 
 /// A first and a last day, both included.
@@ -89,15 +84,21 @@ pub fn split_by_months(from: Date, to: Date) -> (Option<DateSpan>, Vec<DateSpan>
     if to < from {
         return (None, Vec::new());
     }
+    // A period inside one month that is not the whole of it has no whole month: said before
+    // stepping past the month's ends, which may be the first or last day a `Date` holds.
     let (first_start, first_end) = month_of(from);
     let whole_from = if first_start == from {
         from
+    } else if first_end >= to {
+        return (None, vec![(from, to)]);
     } else {
         first_end.add_days(1)
     };
     let (last_start, last_end) = month_of(to);
     let whole_to = if last_end == to {
         to
+    } else if last_start <= from {
+        return (None, vec![(from, to)]);
     } else {
         last_start.add_days(-1)
     };
@@ -124,11 +125,17 @@ pub struct FiguresQuery {
     pub unit_id: Option<String>,
     #[serde(default)]
     pub period: Option<PeriodKind>,
+    /// The day the period is around, `YYYY-MM-DD` (or `dd/mm/yyyy`); today by default.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Date), schema(format = Date))]
     pub day: Option<String>,
+    /// The first day of a `custom` period, `YYYY-MM-DD` (or `dd/mm/yyyy`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Date), schema(format = Date))]
     pub from: Option<String>,
+    /// The last day of a `custom` period, included.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Date), schema(format = Date))]
     pub to: Option<String>,
     /// How the table of units is ranked (satisfaction by default).
     #[serde(default)]
@@ -638,6 +645,55 @@ mod tests {
                 assert_eq!(covered, (from.to_days()..=to.to_days()).collect::<Vec<_>>());
             }
         }
+    }
+
+    /// The first and last months a `Date` holds: nothing steps past them (a dashboard of
+    /// December 9999 answered 500, "a real month", before).
+    #[test]
+    fn the_months_at_the_ends_of_the_calendar() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(
+            month_of(d("9999-12-31")),
+            (d("9999-12-01"), d("9999-12-31"))
+        );
+        assert_eq!(
+            month_of(d("9999-12-01")),
+            (d("9999-12-01"), d("9999-12-31"))
+        );
+        assert_eq!(
+            month_of(d("1900-01-01")),
+            (d("1900-01-01"), d("1900-01-31"))
+        );
+        assert_eq!(
+            month_of(d("2028-02-10")),
+            (d("2028-02-01"), d("2028-02-29"))
+        );
+        for kind in [
+            PeriodKind::Week,
+            PeriodKind::Month,
+            PeriodKind::Quarter,
+            PeriodKind::Year,
+        ] {
+            let (from, to) = kind.around(d("9999-12-31"));
+            assert!(from <= to && to == d("9999-12-31"), "{kind:?}");
+            let (from, to) = kind.around(d("1900-01-01"));
+            assert!(from == d("1900-01-01") && from <= to, "{kind:?}");
+        }
+        assert_eq!(
+            split_by_months(d("9999-12-15"), d("9999-12-31")),
+            (None, vec![(d("9999-12-15"), d("9999-12-31"))])
+        );
+        assert_eq!(
+            split_by_months(d("9999-11-15"), d("9999-12-31")),
+            (
+                Some((d("9999-12-01"), d("9999-12-01"))),
+                vec![(d("9999-11-15"), d("9999-11-30"))]
+            )
+        );
+        assert_eq!(
+            split_by_months(d("1900-01-01"), d("1900-01-20")),
+            (None, vec![(d("1900-01-01"), d("1900-01-20"))])
+        );
     }
 
     #[test]

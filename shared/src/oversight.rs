@@ -27,9 +27,13 @@ pub const DEFAULT_PERIOD_DAYS: i64 = 30;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema, IntoParams))]
 pub struct PatternQuery {
+    /// The first day, `YYYY-MM-DD` (or `dd/mm/yyyy`); 30 days before `to` by default.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Date), schema(format = Date))]
     pub from: Option<String>,
+    /// The last day, included; today by default.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Date), schema(format = Date))]
     pub to: Option<String>,
     #[serde(default)]
     pub unit_id: Option<String>,
