@@ -213,7 +213,105 @@ async fn openapi_json() -> HttpResponse {
     doc.merge(crate::findings_api::FindingsApiDoc::openapi());
     doc.merge(crate::figures_api::FiguresApiDoc::openapi());
     doc.merge(crate::export_api::ExportApiDoc::openapi());
+    document_extractor_refusals(&mut doc);
     HttpResponse::Ok().json(doc)
+}
+
+/// Adds to every operation the refusals that come from what its handler takes, not from the
+/// handler itself, so each operation's responses list every status it can answer with:
+/// - a signed-in operation (`security`): 401 without a valid token or session (`Actor`), 403
+///   for a disabled account;
+/// - an operation that changes something (PUT, POST, PATCH, DELETE): 403 for a cross-site
+///   request that carries no bearer token (`startup::csrf_guard`);
+/// - a JSON body (`JsonBody` with [`crate::error::json_config`]): 400 when it is not valid
+///   JSON of the right shape, 413 over the size limit, 415 without `application/json`;
+/// - any other body (CSV, an image, a multipart form, read by [`read_body`] or the upload
+///   readers): 400 when it cannot be read, 413 over the size limit;
+/// - query parameters (`web::Query` with [`crate::error::query_config`]): 400 when one is
+///   not of its type;
+/// - path parameters (`web::Path` with [`crate::error::path_config`]): 404, for an id that
+///   names nothing or is not of its type.
+///
+/// A status the operation documents already keeps its own description.
+pub fn document_extractor_refusals(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    fn refusal(operation: &mut Operation, status: u16, description: &str) {
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ApiError")))
+                    .build(),
+            )
+            .build();
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert(RefOr::T(response));
+    }
+
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            (&mut item.get, false),
+            (&mut item.put, true),
+            (&mut item.post, true),
+            (&mut item.delete, true),
+            (&mut item.patch, true),
+        ];
+        for (operation, changes) in operations {
+            let Some(operation) = operation else { continue };
+            let signed_in = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            if signed_in {
+                refusal(operation, 401, "Chưa đăng nhập, hoặc phiên không hợp lệ / Not signed in, or the session is not valid");
+                refusal(operation, 403, "Không có quyền, hoặc tài khoản bị khóa / Not allowed, or the account is disabled");
+            }
+            if changes {
+                // `startup::csrf_guard`: a request without a bearer token from another site.
+                refusal(
+                    operation,
+                    403,
+                    "Yêu cầu từ trang khác bị từ chối / A cross-site request is refused",
+                );
+            }
+            if let Some(body) = &operation.request_body {
+                let json = body.content.contains_key("application/json");
+                refusal(
+                    operation,
+                    400,
+                    "Dữ liệu gửi lên không hợp lệ / The body is not valid",
+                );
+                refusal(
+                    operation,
+                    413,
+                    "Dữ liệu gửi lên quá lớn / The body is too large",
+                );
+                if json {
+                    refusal(
+                        operation,
+                        415,
+                        "Dữ liệu phải ở dạng JSON / The body must be JSON",
+                    );
+                }
+            }
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            let has = |place: ParameterIn| parameters.iter().any(|p| p.parameter_in == place);
+            let (query, path) = (has(ParameterIn::Query), has(ParameterIn::Path));
+            if query {
+                refusal(
+                    operation,
+                    400,
+                    "Tham số truy vấn không hợp lệ / A query parameter is not valid",
+                );
+            }
+            if path {
+                refusal(operation, 404, "Không tìm thấy / Not found");
+            }
+        }
+    }
 }
 
 fn rate_limited() -> AppError {
@@ -281,7 +379,7 @@ macro_rules! with_db {
 }
 
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<Unit>), (status = 401, body = ApiError)))]
+    responses((status = 200, body = Page<Unit>), (status = 401, body = ApiError), (status = 404, description = "Không có đơn vị `unit_id` trong phạm vi được xem / `unit_id` names no unit within the reader's units", body = ApiError)))]
 async fn list_units(
     state: State,
     actor: Actor,
@@ -319,7 +417,7 @@ async fn update_unit(
 }
 
 #[utoipa::path(get, path = "/api/v1/counters", tag = "counters", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<Counter>), (status = 401, body = ApiError)))]
+    responses((status = 200, body = Page<Counter>), (status = 401, body = ApiError), (status = 404, description = "Không có đơn vị `unit_id` trong phạm vi được xem / `unit_id` names no unit within the reader's units", body = ApiError)))]
 async fn list_counters(
     state: State,
     actor: Actor,
@@ -376,7 +474,7 @@ async fn rotate_counter_token(
 }
 
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<Staff>), (status = 401, body = ApiError)))]
+    responses((status = 200, body = Page<Staff>), (status = 401, body = ApiError), (status = 404, description = "Không có đơn vị `unit_id` trong phạm vi được xem / `unit_id` names no unit within the reader's units", body = ApiError)))]
 async fn list_staff(
     state: State,
     actor: Actor,
@@ -449,7 +547,7 @@ async fn put_staff_photo(
 }
 
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<Account>), (status = 403, body = ApiError)))]
+    responses((status = 200, body = Page<Account>), (status = 403, body = ApiError), (status = 404, description = "Không có đơn vị `unit_id` trong phạm vi được xem / `unit_id` names no unit within the reader's units", body = ApiError)))]
 async fn list_accounts(
     state: State,
     actor: Actor,
@@ -575,7 +673,7 @@ async fn review_ratings(
 /// The inbox: cases of the reader's units (an officer: those assigned to them), most urgent
 /// first, each with its deadline clock.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery), security(("bearer" = [])),
-    responses((status = 200, body = CasePage), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+    responses((status = 200, body = CasePage), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, description = "Không có đơn vị `unit_id` trong phạm vi được xem / `unit_id` names no unit within the reader's units", body = ApiError)))]
 async fn list_cases(
     state: State,
     actor: Actor,
@@ -627,10 +725,11 @@ async fn get_case_photo(
         thumb: size.thumb,
         original: size.original,
     };
-    let (content_type, bytes) = state
+    let (content_type, body) = state
         .db
         .run(move |c| cases::photo(c, &actor, &id, &photo_id, variant))
         .await?;
+    let bytes = state.photo_store.get(body).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "private, no-store"))
@@ -652,9 +751,16 @@ async fn put_photo_redaction(
     body: JsonBody<shared::redaction::RedactionRequest>,
 ) -> AppResult<Json<shared::redaction::PhotoRedaction>> {
     let (id, photo_id) = path.into_inner();
-    crate::services::redaction::redact(&state.db, actor, id, photo_id, body.into_inner())
-        .await
-        .map(web::Json)
+    crate::services::redaction::redact(
+        &state.db,
+        &state.photo_store,
+        actor,
+        id,
+        photo_id,
+        body.into_inner(),
+    )
+    .await
+    .map(web::Json)
 }
 
 /// Takes an action on a case (`{"action": "accept"}`, `{"action": "decline", "reason":
@@ -696,7 +802,7 @@ async fn reveal_identity(
 /// with repeated reports or a low satisfaction rate, units whose satisfaction fell or whose
 /// overdue rate rose from the period before. Committee members only (403 for anyone else).
 #[utoipa::path(get, path = "/api/v1/oversight/patterns", tag = "cases", params(shared::oversight::PatternQuery), security(("bearer" = [])),
-    responses((status = 200, body = shared::oversight::Patterns), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+    responses((status = 200, body = shared::oversight::Patterns), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, description = "Không có đơn vị `unit_id` trong phạm vi được xem / `unit_id` names no unit within the reader's units", body = ApiError)))]
 async fn oversight_patterns(
     state: State,
     actor: Actor,
@@ -718,7 +824,7 @@ pub struct OpenReception {
 /// Opens this week's reception session of the head's unit (or finds it open) and returns it
 /// with its agenda: citizens who asked to meet, cases due or overdue, the meetings recorded.
 #[utoipa::path(post, path = "/api/v1/reception/sessions", tag = "reception", request_body = OpenReception, security(("bearer" = [])),
-    responses((status = 200, body = shared::reception::ReceptionSession), (status = 403, body = ApiError)))]
+    responses((status = 200, body = shared::reception::ReceptionSession), (status = 403, body = ApiError), (status = 404, description = "Không có đơn vị `unit_id` trong phạm vi được xem / `unit_id` names no unit within the reader's units", body = ApiError)))]
 async fn open_reception(
     state: State,
     actor: Actor,

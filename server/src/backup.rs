@@ -1,6 +1,7 @@
 //! `minhbach backup` and `minhbach restore`: a consistent copy of the whole database, taken
 //! while the server runs, and the way back from it. Photos live in the database (as BLOB or
-//! BYTEA), so the copy holds them too; so does the reporters' data key when it is kept in the
+//! BYTEA) by default, so the copy holds them too (with `MINHBACH_PHOTO_STORE=s3://…` they are
+//! in the bucket, which the backup names but cannot hold: it says so); so does the reporters' data key when it is kept in the
 //! database (without `MINHBACH_DATA_KEY`). With `MINHBACH_DATA_KEY` set, keep that key with
 //! the backups: the names and phones in them are encrypted with it.
 //!
@@ -67,6 +68,28 @@ fn counts(conn: &mut DbConn) -> anyhow::Result<(i64, i64, i64)> {
     ))
 }
 
+/// Photos kept in an object store (`MINHBACH_PHOTO_STORE=s3://…`) are named by the database
+/// but not in it: the backup cannot hold them, and the operator must be told so.
+fn warn_of_object_store_photos(conn: &mut DbConn) -> anyhow::Result<()> {
+    let rows: Vec<Count> = db_run!(conn, {
+        diesel::sql_query(
+            "SELECT (SELECT count(*) FROM report_photos WHERE object_key IS NOT NULL) \
+             + (SELECT count(*) FROM photo_redactions WHERE object_key IS NOT NULL) AS n",
+        )
+        .load(conn)
+    })?;
+    let n = rows.first().map_or(0, |c| c.n);
+    if n > 0 {
+        eprintln!(
+            "Lưu ý: {n} ảnh nằm trong kho đối tượng (S3), không nằm trong bản sao lưu này; hãy \
+             sao lưu bucket bằng công cụ của kho (bật versioning hoặc sao chép sang bucket khác). / \
+             Note: {n} photos are in the object store (S3), not in this backup; back the bucket \
+             up with the store's own tools (versioning, or replication to another bucket)."
+        );
+    }
+    Ok(())
+}
+
 fn partial_name(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".partial");
@@ -113,6 +136,7 @@ pub fn backup(url: &str, to: &Path) -> anyhow::Result<Contents> {
     std::fs::rename(&partial, to)?;
     let mut conn = db.get()?;
     let (reports, ratings, photos) = counts(&mut conn)?;
+    warn_of_object_store_photos(&mut conn)?;
     Ok(Contents {
         backend: db.backend(),
         bytes: std::fs::metadata(to)?.len(),

@@ -17,6 +17,7 @@ use shared::citizen::{
     NewRating, PublicCounter, RatingDetail, RatingReceipt, Satisfaction, SipasCriterion,
     SipasScores,
 };
+use shared::forms::RateForm;
 use shared::{ApiError, ErrorCode};
 use utoipa::OpenApi;
 
@@ -243,16 +244,6 @@ fn safe_token(token: &str) -> Option<&str> {
     .then_some(token)
 }
 
-#[derive(serde::Deserialize)]
-struct RateForm {
-    #[serde(default)]
-    overall: String,
-    #[serde(default)]
-    staff_id: String,
-    #[serde(default)]
-    idempotency_key: String,
-}
-
 /// The one-tap rating, posted as a plain HTML form.
 async fn rate_form(
     state: web::Data<AppState>,
@@ -263,25 +254,12 @@ async fn rate_form(
     let Some(token) = safe_token(&token).map(str::to_string) else {
         return see_other("/");
     };
-    let form = form.into_inner();
     let (source, new_device) = rating_source(&state, &req);
-    let Some(overall) = Satisfaction::parse(&form.overall) else {
-        let err = ApiError::field(
-            "overall",
-            shared::FieldCode::Required,
-            "Vui lòng chọn mức độ hài lòng.",
-            "Please choose how satisfied you are.",
-        );
-        return with_device_cookie(&state, back_with(&format!("/q/{token}"), &err), new_device);
-    };
-    let input = NewRating {
-        counter_token: token.clone(),
-        overall,
-        staff_id: Some(form.staff_id).filter(|s| !s.is_empty()),
-        sipas: SipasScores::default(),
-        comment: None,
-        dossier_code: None,
-        idempotency_key: form.idempotency_key,
+    let input = match form.into_inner().rating(token.clone()) {
+        Ok(input) => input,
+        Err(err) => {
+            return with_device_cookie(&state, back_with(&format!("/q/{token}"), &err), new_device)
+        }
     };
     let res = match submit_rating(&state, input, source).await {
         Ok(r) => see_other(&format!(
@@ -314,29 +292,15 @@ async fn detail_form(
         return see_other("/");
     };
     let fields = form.into_inner();
-    let get = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.trim().is_empty())
-    };
-    let mut sipas = SipasScores::default();
-    for criterion in SipasCriterion::ALL {
-        // A value outside 1..=5 (or not a number) becomes 0, which validation refuses by name.
-        let v = get(&format!("sipas_{}", criterion.as_str())).map(|v| v.parse::<u8>().unwrap_or(0));
-        sipas.set(criterion, v);
-    }
-    let detail = RatingDetail {
-        staff_id: get("staff_id"),
-        sipas,
-        comment: get("comment"),
-        dossier_code: get("dossier_code"),
-    };
-    let overall = get("overall").unwrap_or_default();
+    let detail = shared::forms::rating_detail_from_form(&fields);
+    let overall = fields
+        .iter()
+        .find(|(k, _)| k == "overall")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
     let page = format!(
         "/q/{token}/thanks/{id}?overall={}",
-        safe_token(&overall).unwrap_or("")
+        safe_token(overall).unwrap_or("")
     );
     let (source, _) = rating_source(&state, &req);
     match submit_detail(&state, id.to_string(), detail, source).await {

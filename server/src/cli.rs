@@ -1,4 +1,4 @@
-//! `minhbach serve | migrate | backup | restore | admin create | audit verify`.
+//! `minhbach serve | migrate | backup | restore | migrate-data | admin create | audit verify`.
 
 use crate::config::Config;
 use crate::db::Db;
@@ -64,6 +64,33 @@ enum Command {
             default_value = "sqlite://data/minhbach.db"
         )]
         database_url: String,
+    },
+    /// Chuyển toàn bộ dữ liệu từ SQLite sang PostgreSQL / Move every row from SQLite to
+    /// PostgreSQL.
+    ///
+    /// Dừng máy chủ trước: tệp SQLite được đọc khi không còn gì ghi vào. Đích phải là một cơ sở
+    /// dữ liệu PostgreSQL trống (mới tạo bằng createdb, hoặc chỉ mới chạy `minhbach migrate`).
+    /// Mọi bảng được chép trong một giao dịch, chỉ xác nhận khi số dòng từng bảng khớp.
+    ///
+    /// Stop the server first: the SQLite file is read while nothing writes to it. The target
+    /// must be an empty PostgreSQL database (new from createdb, or with only `minhbach migrate`
+    /// run on it); the role needs to be allowed `SET session_replication_role` (a superuser,
+    /// or on PostgreSQL 15+ a role granted it). Both sides are migrated to the newest schema,
+    /// then every table is copied in one transaction, committed only if each table's row count
+    /// matches. The data key moves with the data when it is kept in the database; with
+    /// MINHBACH_DATA_KEY, give the new server the same key.
+    MigrateData {
+        /// The SQLite database to read (sqlite://PATH); it must exist.
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://data/minhbach.db"
+        )]
+        from: String,
+        /// The PostgreSQL database to fill (postgres://USER@HOST:5432/DB). A password can come
+        /// from PGPASSWORD or ~/.pgpass instead of the command line.
+        #[arg(long)]
+        to: String,
     },
     /// Manage administrator accounts.
     Admin {
@@ -172,6 +199,23 @@ pub fn main() -> ExitCode {
                     c.describe()
                 )
             }),
+        Command::MigrateData { from, to } => {
+            crate::migrate_data::migrate_data(&from, &to).map(|s| {
+                print!("{}", s.table());
+                println!(
+                    "Đã chuyển {} dòng sang PostgreSQL trong {:.1} s. Trỏ DATABASE_URL tới cơ sở dữ liệu PostgreSQL rồi khởi động máy chủ. / Moved {} rows to PostgreSQL in {:.1} s. Point DATABASE_URL at the PostgreSQL database and start the server.",
+                    s.rows(),
+                    s.seconds,
+                    s.rows(),
+                    s.seconds
+                );
+                if s.data_key_in_database {
+                    println!("Khóa dữ liệu nằm trong cơ sở dữ liệu và đã được chuyển theo. / The data key is kept in the database and moved with it.");
+                } else {
+                    println!("Khóa dữ liệu lấy từ MINHBACH_DATA_KEY: dùng đúng khóa đó cho máy chủ trên PostgreSQL. / The data key comes from MINHBACH_DATA_KEY: give the server on PostgreSQL that same key.");
+                }
+            })
+        }
         Command::Admin {
             command:
                 AdminCommand::Create {

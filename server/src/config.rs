@@ -145,6 +145,29 @@ pub struct Config {
     #[arg(long, env = "MINHBACH_MAX_PHOTO_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_photo_bytes: usize,
 
+    /// Where report photos are kept: `database` (with everything else, in one backup), or an
+    /// S3-compatible object store as `s3://bucket` or `s3://bucket/prefix` (AWS S3, MinIO, Ceph…),
+    /// which every server process reaches. Credentials also come from the usual `AWS_*`
+    /// variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT).
+    #[arg(long, env = "MINHBACH_PHOTO_STORE", default_value = "database")]
+    pub photo_store: String,
+
+    /// The object store's address, for a store that is not AWS (e.g. http://minio.local:9000).
+    #[arg(long, env = "MINHBACH_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// The object store's region (AWS: where the bucket is; others: usually any name).
+    #[arg(long, env = "MINHBACH_S3_REGION")]
+    pub s3_region: Option<String>,
+
+    /// The object store's access key id.
+    #[arg(long, env = "MINHBACH_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+
+    /// The object store's secret access key.
+    #[arg(long, env = "MINHBACH_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+
     /// Tracking look-ups per network address per minute (wrong guesses are what it limits).
     #[arg(
         long,

@@ -79,6 +79,9 @@ pub struct Db {
     /// Connections taken from the pool since start (`/metrics`): what a page costs the
     /// database, e.g. nothing for a warm public page.
     calls: Arc<AtomicU64>,
+    /// This server's name among all those on the database, as holder of background jobs'
+    /// leases (`services::jobs`).
+    lease_holder: Arc<str>,
 }
 
 impl Db {
@@ -112,7 +115,14 @@ impl Db {
         Ok(Db {
             pool: Arc::new(pool),
             calls: Arc::new(AtomicU64::new(0)),
+            lease_holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple())
+                .into(),
         })
+    }
+
+    /// This server's name as the holder of job leases.
+    pub fn lease_holder(&self) -> &str {
+        &self.lease_holder
     }
 
     /// Connections taken from the pool since start.

@@ -13,10 +13,14 @@ use actix_web::dev::{ServiceFactory, ServiceRequest};
 use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse};
 use app::backend::{Backend, PageAuth, SharedBackend};
+use intake::multipart::read_upload;
 use leptos::prelude::*;
 use leptos_actix::{
     generate_route_list, handle_server_fns_with_context, ActixRouteListing, LeptosRoutes,
 };
+// `local_path`: only paths on this site, so a crafted link cannot bounce a signed-in user
+// elsewhere.
+use shared::forms::{local_path, LoginForm};
 use shared::model::*;
 use shared::{ApiError, ErrorCode, Lang};
 use std::sync::Arc;
@@ -128,15 +132,6 @@ pub(crate) fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Only paths on this site, so a crafted link cannot bounce a signed-in user elsewhere.
-fn local_path(next: &str, fallback: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        fallback.to_string()
-    }
-}
-
 fn session_cookie(state: &AppState, value: String, max_age_secs: i64) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, value)
         .path("/")
@@ -145,14 +140,6 @@ fn session_cookie(state: &AppState, value: String, max_age_secs: i64) -> Cookie<
         .same_site(SameSite::Strict)
         .max_age(actix_web::cookie::time::Duration::seconds(max_age_secs))
         .finish()
-}
-
-#[derive(serde::Deserialize)]
-struct LoginForm {
-    username: String,
-    password: String,
-    #[serde(default)]
-    next: String,
 }
 
 async fn web_login(
@@ -169,10 +156,7 @@ async fn web_login(
             next.replace('&', "%26").replace('?', "%3F")
         ))
     };
-    let input = match shared::validate::login(&LoginRequest {
-        username: form.username,
-        password: form.password,
-    }) {
+    let input = match shared::validate::login(&form.request()) {
         Ok(i) => i,
         Err(e) => return back(e.code),
     };
@@ -226,38 +210,6 @@ async fn set_lang(code: web::Path<String>, q: web::Query<NextQuery>) -> HttpResp
         .finish();
     let _ = res.add_cookie(&cookie);
     res
-}
-
-/// Reads the single file of a multipart form, up to `limit` bytes.
-async fn read_upload(
-    mut form: actix_multipart::Multipart,
-    limit: usize,
-) -> Result<Vec<u8>, ApiError> {
-    use futures_util::StreamExt;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
-        let is_file = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .is_some();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(ApiError::new(ErrorCode::PayloadTooLarge));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if is_file {
-            return Ok(bytes);
-        }
-    }
-    Err(ApiError::field(
-        "file",
-        shared::FieldCode::Required,
-        "Vui lòng chọn một tệp.",
-        "Please choose a file.",
-    ))
 }
 
 fn back_with_error(path: &str, err: &ApiError) -> HttpResponse {
@@ -677,9 +629,16 @@ impl Backend for PagesBackend {
         request: shared::redaction::RedactionRequest,
     ) -> Result<shared::redaction::PhotoRedaction, ApiError> {
         let actor = self.actor(auth).await?;
-        crate::services::redaction::redact(&self.0.db, actor, case_id, photo_id, request)
-            .await
-            .map_err(|e| e.0)
+        crate::services::redaction::redact(
+            &self.0.db,
+            &self.0.photo_store,
+            actor,
+            case_id,
+            photo_id,
+            request,
+        )
+        .await
+        .map_err(|e| e.0)
     }
     async fn deadline_rules(
         &self,

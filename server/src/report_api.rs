@@ -6,28 +6,16 @@ use crate::api::JsonBody;
 use crate::auth::client_address;
 use crate::error::{json_config, path_config, AppError, AppResult};
 use crate::pages::lang_of;
+use crate::photo_store::PhotoBytes;
 use crate::services::reports::{self, PreparedReport, StoredPhoto};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
+use intake::multipart::{json_part, read_multipart, FormParts};
 use sha2::{Digest, Sha256};
-use shared::report::{
-    CitizenAddition, NewReport, ReportReceipt, ReportView, TrackRequest, MAX_PHOTOS,
-};
+use shared::forms::{CitizenActionForm, ErasureForm, TrackForm};
+use shared::report::{CitizenAddition, NewReport, ReportReceipt, ReportView, TrackRequest};
 use shared::{ApiError, ErrorCode};
 use utoipa::OpenApi;
-
-const REPORT_JSON_LIMIT: usize = 64 * 1024;
-/// The report form has about fifteen fields and five photos: anything far beyond is not a form.
-const MAX_PARTS: usize = 40;
-
-fn too_many_parts() -> ApiError {
-    ApiError::with_message(
-        ErrorCode::MalformedRequest,
-        "Biểu mẫu có quá nhiều phần.",
-        "The form has too many parts.",
-    )
-}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let api = |path: &str| {
@@ -73,107 +61,6 @@ pub struct ReportUpload {
     pub photos: Vec<Vec<u8>>,
 }
 
-fn too_many_photos() -> ApiError {
-    ApiError::field(
-        "photos",
-        shared::FieldCode::TooLong,
-        "Chỉ gửi được tối đa 5 ảnh.",
-        "You can send at most 5 photos.",
-    )
-}
-
-fn photo_too_large(limit: usize) -> ApiError {
-    ApiError::with_message(
-        ErrorCode::PayloadTooLarge,
-        format!("Ảnh quá lớn (tối đa {} MB mỗi ảnh).", limit / (1024 * 1024)),
-        format!(
-            "A photo is too large (at most {} MB each).",
-            limit / (1024 * 1024)
-        ),
-    )
-}
-
-/// Reads a field to the end, refusing it past `limit` bytes as soon as it gets there.
-async fn read_field(
-    field: &mut actix_multipart::Field,
-    limit: usize,
-    too_large: impl Fn() -> ApiError,
-) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.next().await {
-        let chunk = chunk.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
-}
-
-/// Reads a multipart body: `photos` parts (empty ones, a form's unused file inputs, are
-/// skipped) and every other part as text. Used by the API (whose text part is JSON) and by
-/// the pages' plain form posts alike.
-async fn read_multipart(
-    mut form: actix_multipart::Multipart,
-    max_photo_bytes: usize,
-) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), ApiError> {
-    let mut fields = Vec::new();
-    let mut photos = Vec::new();
-    let mut parts = 0;
-    while let Some(field) = form.next().await {
-        parts += 1;
-        if parts > MAX_PARTS {
-            return Err(too_many_parts());
-        }
-        let mut field = field.map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
-        let name = field.name().unwrap_or("").to_string();
-        if name == "photos" {
-            let bytes = read_field(&mut field, max_photo_bytes, || {
-                photo_too_large(max_photo_bytes)
-            })
-            .await?;
-            if bytes.is_empty() {
-                continue;
-            }
-            if photos.len() == MAX_PHOTOS {
-                return Err(too_many_photos());
-            }
-            photos.push(bytes);
-        } else {
-            let bytes = read_field(&mut field, REPORT_JSON_LIMIT, || {
-                ApiError::new(ErrorCode::PayloadTooLarge)
-            })
-            .await?;
-            let text =
-                String::from_utf8(bytes).map_err(|_| ApiError::new(ErrorCode::MalformedRequest))?;
-            fields.push((name, text));
-        }
-    }
-    Ok((fields, photos))
-}
-
-/// The JSON part `name` of a multipart body, parsed.
-fn json_part<T: serde::de::DeserializeOwned>(
-    fields: &[(String, String)],
-    name: &str,
-) -> Result<T, ApiError> {
-    let (_, text) = fields.iter().find(|(k, _)| k == name).ok_or_else(|| {
-        ApiError::field(
-            name,
-            shared::FieldCode::Required,
-            "Thiếu nội dung gửi.",
-            "The content is missing.",
-        )
-    })?;
-    serde_json::from_str(text).map_err(|e| {
-        ApiError::with_message(
-            ErrorCode::MalformedRequest,
-            format!("Dữ liệu JSON không hợp lệ: {e}"),
-            format!("The JSON body is not valid: {e}"),
-        )
-    })
-}
-
 /// A citizen's multipart upload (a report or an addition, from the API or a form), read only
 /// if the sender's network is within its limit. The network is never stored with a report
 /// (a shared limit keeps its keyed hash, and only until its allowance is whole again).
@@ -181,7 +68,7 @@ async fn citizen_upload(
     state: &AppState,
     req: &HttpRequest,
     form: actix_multipart::Multipart,
-) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), ApiError> {
+) -> Result<FormParts, ApiError> {
     let network = client_address(req, state.config.trust_proxy);
     if !state
         .limits
@@ -236,7 +123,8 @@ fn processing_failed() -> AppError {
 }
 
 /// Decodes, re-encodes without metadata and shrinks each photo off the async workers; a
-/// photo that fails is refused by number ("Ảnh 2: ...") and nothing of it is kept.
+/// photo that fails is refused by number ("Ảnh 2: ...") and nothing of it is kept. With an
+/// object store, each photo is put there before the report's row names it.
 async fn process_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> AppResult<Vec<StoredPhoto>> {
     let limit = crate::photo::PhotoLimits {
         max_bytes: state.config.max_photo_bytes,
@@ -262,10 +150,18 @@ async fn process_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> AppResult<Ve
                     e.message.en = format!("Photo {}: {}", i + 1, e.message.en);
                     AppError(e)
                 })?;
+        let (object_key, bytes) = state
+            .photo_store
+            .put(PhotoBytes {
+                full: processed.full,
+                thumb: processed.thumb,
+            })
+            .await?;
         photos.push(StoredPhoto {
             content_type: processed.content_type.to_string(),
-            full: processed.full,
-            thumb: processed.thumb,
+            full: bytes.full,
+            thumb: bytes.thumb,
+            object_key,
             width: processed.width,
             height: processed.height,
         });
@@ -485,18 +381,7 @@ async fn addition_form(
         Ok(read) => read,
         Err(e) => return refusal_page(lang, e, true),
     };
-    let get = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let input = CitizenAddition {
-        access: get("access"),
-        text: get("text"),
-        idempotency_key: get("idempotency_key"),
-    };
+    let input = shared::forms::addition_from_form(&fields);
     match add_to_report(&state, input, photos).await {
         Ok(view) => tracking_page(lang, view, true),
         Err(AppError(e)) => refusal_page(lang, e, true),
@@ -549,47 +434,16 @@ async fn post_citizen_action(
     ))
 }
 
-#[derive(serde::Deserialize)]
-struct CitizenActionForm {
-    #[serde(default)]
-    access: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    satisfied: Option<String>,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    comment: String,
-}
-
 /// The tracking page's buttons without JavaScript: the report again, as it now stands.
 async fn citizen_action_form(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: web::Form<CitizenActionForm>,
 ) -> HttpResponse {
-    use shared::workflow::Action;
     let lang = lang_of(&req);
     let form = form.into_inner();
-    let opt = |s: String| Some(s).filter(|s| !s.trim().is_empty());
-    let action = match form.action.as_str() {
-        "citizen_feedback" => Action::CitizenFeedback {
-            satisfied: form.satisfied.as_deref() == Some("true"),
-            comment: opt(form.comment),
-        },
-        "reopen" => Action::Reopen {
-            reason: form.reason,
-        },
-        "appeal" => Action::Appeal {
-            reason: form.reason,
-        },
-        "withdraw" => Action::Withdraw {
-            reason: opt(form.reason),
-        },
-        _ => {
-            return refusal_page(lang, ApiError::new(ErrorCode::MalformedRequest), true);
-        }
+    let Some(action) = form.action() else {
+        return refusal_page(lang, ApiError::new(ErrorCode::MalformedRequest), true);
     };
     match citizen_action(&state, &form.access, action).await {
         Ok(view) => tracking_page(lang, view, false),
@@ -619,12 +473,6 @@ async fn post_erasure(
     Ok(web::Json(
         request_erasure(&state, &body.into_inner().access).await?,
     ))
-}
-
-#[derive(serde::Deserialize)]
-struct ErasureForm {
-    #[serde(default)]
-    access: String,
 }
 
 /// The tracking page's erasure button without JavaScript: the report again, saying so.
@@ -706,14 +554,6 @@ async fn report_form(
     }
 }
 
-#[derive(serde::Deserialize)]
-struct TrackForm {
-    #[serde(default)]
-    tracking_code: String,
-    #[serde(default)]
-    secret: String,
-}
-
 /// The tracking page's form post: the report's status and timeline, or a refusal.
 async fn track_form(
     state: web::Data<AppState>,
@@ -721,7 +561,7 @@ async fn track_form(
     form: web::Form<TrackForm>,
 ) -> HttpResponse {
     let lang = lang_of(&req);
-    let secret = Some(form.secret.as_str()).filter(|s| !s.trim().is_empty());
+    let secret = form.secret();
     let opened = open_report(&state, &req, &form.tracking_code, secret).await;
     let view = match opened {
         Ok(id) => opened_view(&state, id).await,

@@ -173,6 +173,7 @@ diesel::table! {
         height -> Integer,
         created_at -> BigInt,
         event_id -> Nullable<Text>,
+        object_key -> Nullable<Text>,
     }
 }
 
@@ -204,6 +205,7 @@ diesel::table! {
         thumb_bytes -> Binary,
         redacted_by -> Nullable<Text>,
         redacted_at -> BigInt,
+        object_key -> Nullable<Text>,
     }
 }
 

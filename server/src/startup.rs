@@ -83,6 +83,7 @@ impl Application {
                 std::time::Duration::from_secs(config.public_cache_secs),
                 config.min_ratings,
             ),
+            photo_store: crate::photo_store::PhotoStore::from_config(&config)?,
             photo_decodes: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
@@ -105,6 +106,7 @@ impl Application {
         if state.config.lifecycle_interval_secs > 0 {
             crate::services::lifecycle::spawn(
                 state.db.clone(),
+                state.photo_store.clone(),
                 state.config.retention(),
                 std::time::Duration::from_secs(state.config.lifecycle_interval_secs),
             );
@@ -136,8 +138,27 @@ impl Application {
         self.port
     }
 
+    /// Stops the server as SIGTERM does (for tests that stop one of several processes).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGTERM or SIGINT: requests in flight are finished first), then
+    /// hands this server's job leases over to the other processes.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        self.server.await?;
+        let db = self.state.db.clone();
+        let holder = db.lease_holder().to_string();
+        match db
+            .run(move |conn| crate::services::jobs::release_leases(conn, &holder))
+            .await
+        {
+            Ok(released) => tracing::info!(released, "stopped; job leases released"),
+            Err(e) => {
+                tracing::warn!(error = %e.0.message.en, "stopped; job leases will lapse instead")
+            }
+        }
+        Ok(())
     }
 }
 

@@ -22,6 +22,8 @@ pub struct AppStateInner {
     /// Photos decoded at once. A 12 MP photo takes about 50 MB while it is decoded, so forty
     /// citizens uploading together must queue rather than take the server's memory.
     pub photo_decodes: tokio::sync::Semaphore,
+    /// Where report photos' bytes are kept (the database, or an object store).
+    pub photo_store: crate::photo_store::PhotoStore,
     /// The public pages' figures, computed once per unit per few minutes.
     pub public_figures: crate::public_figures::PublicFiguresCache,
 }

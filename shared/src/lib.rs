@@ -15,6 +15,7 @@ pub mod deadline_settings;
 pub mod error;
 pub mod figures;
 pub mod finding;
+pub mod forms;
 pub mod i18n;
 pub mod model;
 pub mod oversight;

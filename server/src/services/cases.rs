@@ -1199,7 +1199,7 @@ pub fn photo(
     case_id: &str,
     photo_id: &str,
     variant: super::redaction::PhotoVariant,
-) -> AppResult<(String, Vec<u8>)> {
+) -> AppResult<(String, crate::photo_store::PhotoBody)> {
     let case = load_case(conn, case_id)?.ok_or_else(AppError::not_found)?;
     let role = role_on_case(account, &case).ok_or_else(AppError::not_found)?;
     super::redaction::photo_for(conn, role, case_id, photo_id, variant)

@@ -71,9 +71,16 @@ pub fn run_leased<T>(
     job(conn).map(Some)
 }
 
-/// A name for this process among all those on the database.
-pub fn process_holder() -> String {
-    format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple())
+/// Gives up every lease `holder` holds (at a graceful shutdown), so that another process runs
+/// the jobs at its next tick instead of waiting for the leases to lapse (three intervals: three
+/// hours for the data lifecycle job). Returns how many were released.
+pub fn release_leases(conn: &mut DbConn, holder: &str) -> AppResult<usize> {
+    let h = holder.to_string();
+    Ok(db_run!(conn, {
+        diesel::update(job_leases::table.filter(job_leases::holder.eq(&h)))
+            .set(job_leases::lease_until.eq(0i64))
+            .execute(conn)
+    })?)
 }
 
 /// Runs `job` every `interval` in this process whenever it holds the lease of `name` (held
@@ -83,7 +90,7 @@ pub fn spawn_leased<F>(db: Db, name: &'static str, interval: Duration, job: F)
 where
     F: Fn(&mut DbConn) -> AppResult<()> + Send + Sync + Clone + 'static,
 {
-    let holder = process_holder();
+    let holder = db.lease_holder().to_string();
     let ttl = 3 * interval.as_millis() as i64;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);

@@ -14,6 +14,7 @@
 use crate::db::{in_transaction, now_ms, Db, DbConn};
 use crate::db_run;
 use crate::error::AppResult;
+use crate::photo_store::PhotoStore;
 use crate::schema::{outbox, photo_redactions, ratings, report_photos, reports};
 use diesel::prelude::*;
 use shared::report::ReportKind;
@@ -66,9 +67,19 @@ pub fn request_erasure(conn: &mut DbConn, report_id: &str, now: i64) -> AppResul
     Ok(())
 }
 
-/// Erases the report's personal data in one transaction.
-pub fn erase_personal_data(conn: &mut DbConn, report_id: &str, now: i64) -> AppResult<()> {
+/// Erases the report's personal data in one transaction, after its photos' objects when they
+/// are in an object store (so that no crash leaves a photo behind with nothing naming it).
+pub fn erase_personal_data(
+    conn: &mut DbConn,
+    photos: &PhotoStore,
+    report_id: &str,
+    now: i64,
+) -> AppResult<()> {
     let rid = report_id.to_string();
+    if photos.is_object_store() {
+        let keys = crate::photo_store::keys_of_report(conn, &rid)?;
+        photos.delete_unreferenced(conn, &keys, Some(&rid))?;
+    }
     in_transaction(conn, |conn| {
         db_run!(conn, {
             diesel::update(reports::table.filter(reports::id.eq(&rid)))
@@ -104,6 +115,7 @@ pub fn erase_personal_data(conn: &mut DbConn, report_id: &str, now: i64) -> AppR
 /// per run (the next run takes the rest).
 pub fn run_once(
     conn: &mut DbConn,
+    photos: &PhotoStore,
     retention: &Retention,
     now: i64,
     limit: i64,
@@ -119,7 +131,7 @@ pub fn run_once(
             .load(conn)
     })?;
     for id in &requested {
-        erase_personal_data(conn, id, now)?;
+        erase_personal_data(conn, photos, id, now)?;
     }
     run.erased_on_request = requested.len();
 
@@ -145,7 +157,7 @@ pub fn run_once(
                 .load(conn)
         })?;
         for id in &due {
-            erase_personal_data(conn, id, now)?;
+            erase_personal_data(conn, photos, id, now)?;
         }
         run.erased_by_retention += due.len();
     }
@@ -171,9 +183,9 @@ pub fn run_once(
 }
 
 /// Runs the job every `interval` in whichever process holds its lease.
-pub fn spawn(db: Db, retention: Retention, interval: Duration) {
+pub fn spawn(db: Db, photos: PhotoStore, retention: Retention, interval: Duration) {
     super::jobs::spawn_leased(db, "data-lifecycle", interval, move |conn| {
-        let run = run_once(conn, &retention, now_ms(), 500)?;
+        let run = run_once(conn, &photos, &retention, now_ms(), 500)?;
         if run != LifecycleRun::default() {
             tracing::info!(
                 erased_on_request = run.erased_on_request,

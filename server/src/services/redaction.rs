@@ -11,6 +11,7 @@ use crate::auth::Actor as Account;
 use crate::db::{in_transaction, now_ms, Db, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
+use crate::photo_store::{PhotoBody, PhotoBytes, PhotoStore};
 use crate::schema::{accounts, photo_redactions, report_photos, reports};
 use diesel::prelude::*;
 use shared::audit::action as audit_action;
@@ -72,14 +73,14 @@ pub fn of_case(conn: &mut DbConn, case_id: &str) -> AppResult<Vec<PhotoRedaction
 
 /// A photo of a case as `role` may see it: the redacted copy when there is one, the original
 /// only to the committee when it asks; anything else is "not found", as for a reader without
-/// access. Returns (content type, bytes).
+/// access. Returns (content type, where its bytes are).
 pub fn photo_for(
     conn: &mut DbConn,
     role: Actor,
     case_id: &str,
     photo_id: &str,
     variant: PhotoVariant,
-) -> AppResult<(String, Vec<u8>)> {
+) -> AppResult<(String, PhotoBody)> {
     if variant.original {
         if !may_see_original(role) {
             return Err(AppError::not_found());
@@ -87,18 +88,22 @@ pub fn photo_for(
         return super::reports::photo(conn, case_id, photo_id, variant.thumb);
     }
     let (rid, pid) = (case_id.to_string(), photo_id.to_string());
-    let redacted: Option<(Vec<u8>, Vec<u8>)> = db_run!(conn, {
+    let redacted: Option<(Vec<u8>, Vec<u8>, Option<String>)> = db_run!(conn, {
         photo_redactions::table
             .filter(photo_redactions::photo_id.eq(&pid))
             .filter(photo_redactions::report_id.eq(&rid))
-            .select((photo_redactions::full_bytes, photo_redactions::thumb_bytes))
+            .select((
+                photo_redactions::full_bytes,
+                photo_redactions::thumb_bytes,
+                photo_redactions::object_key,
+            ))
             .first(conn)
             .optional()
     })?;
     match redacted {
-        Some((full, thumb)) => Ok((
+        Some((full, thumb, key)) => Ok((
             "image/jpeg".to_string(),
-            if variant.thumb { thumb } else { full },
+            PhotoBody::of_row(key, full, thumb, variant.thumb),
         )),
         None => super::reports::photo(conn, case_id, photo_id, variant.thumb),
     }
@@ -121,6 +126,7 @@ fn redactor_role(conn: &mut DbConn, account: &Account, case_id: &str) -> AppResu
 /// is checked again, the copy stored and the audit entry appended. Bad regions change nothing.
 pub async fn redact(
     db: &Db,
+    photos: &PhotoStore,
     account: Account,
     case_id: String,
     photo_id: String,
@@ -131,19 +137,24 @@ pub async fn redact(
         db.run(move |conn| {
             redactor_role(conn, &account, &case_id)?;
             let regions = request.validated()?;
-            let original: Vec<u8> = db_run!(conn, {
+            let (full, key): (Vec<u8>, Option<String>) = db_run!(conn, {
                 report_photos::table
                     .filter(report_photos::id.eq(&photo_id))
                     .filter(report_photos::report_id.eq(&case_id))
-                    .select(report_photos::full_bytes)
+                    .select((report_photos::full_bytes, report_photos::object_key))
                     .first(conn)
                     .optional()
             })?
             .ok_or_else(AppError::not_found)?;
-            Ok((account, original, regions))
+            Ok((
+                account,
+                PhotoBody::of_row(key, full, Vec::new(), false),
+                regions,
+            ))
         })
         .await?
     };
+    let original = photos.get(original).await?;
     let thumb_side = crate::photo::PhotoLimits::default().thumb_side;
     let (full, thumb) = {
         let regions = regions.clone();
@@ -153,73 +164,93 @@ pub async fn redact(
         .await
         .map_err(AppError::internal)??
     };
-    db.run(move |conn| {
-        in_transaction(conn, |conn| {
-            let (rid, pid) = (case_id.clone(), photo_id.clone());
-            // Two redactions of the case's photos at once (two browser tabs, the head and the
-            // committee) are serialised on the case's row, as its actions are: on PostgreSQL a
-            // row lock, on SQLite the immediate transaction's write lock already.
-            db_run!(conn, {
-                diesel::update(reports::table.find(&rid))
-                    .set(reports::updated_at.eq(reports::updated_at))
-                    .execute(conn)
-            })?;
-            let unit_path = redactor_role(conn, &account, &case_id)?;
-            let regions_json = serde_json::to_string(&regions).map_err(AppError::internal)?;
-            let now = now_ms();
-            let by = Some(account.account_id.clone()).filter(|id| !id.is_empty());
-            let replaced: Option<String> = db_run!(conn, {
-                photo_redactions::table
-                    .find(&pid)
-                    .select(photo_redactions::regions)
-                    .first(conn)
-                    .optional()
-            })?;
-            if replaced.is_some() {
+    let (object_key, PhotoBytes { full, thumb }) = photos.put(PhotoBytes { full, thumb }).await?;
+    let (redaction, replaced_key) = db
+        .run(move |conn| {
+            in_transaction(conn, |conn| {
+                let (rid, pid) = (case_id.clone(), photo_id.clone());
+                // Two redactions of the case's photos at once (two browser tabs, the head and the
+                // committee) are serialised on the case's row, as its actions are: on PostgreSQL a
+                // row lock, on SQLite the immediate transaction's write lock already.
                 db_run!(conn, {
-                    diesel::update(photo_redactions::table.find(&pid))
-                        .set((
-                            photo_redactions::regions.eq(&regions_json),
-                            photo_redactions::full_bytes.eq(full.as_slice()),
-                            photo_redactions::thumb_bytes.eq(thumb.as_slice()),
-                            photo_redactions::redacted_by.eq(by.clone()),
-                            photo_redactions::redacted_at.eq(now),
-                        ))
+                    diesel::update(reports::table.find(&rid))
+                        .set(reports::updated_at.eq(reports::updated_at))
                         .execute(conn)
                 })?;
-            } else {
-                db_run!(conn, {
-                    diesel::insert_into(photo_redactions::table)
-                        .values((
-                            photo_redactions::photo_id.eq(&pid),
-                            photo_redactions::report_id.eq(&rid),
-                            photo_redactions::regions.eq(&regions_json),
-                            photo_redactions::full_bytes.eq(full.as_slice()),
-                            photo_redactions::thumb_bytes.eq(thumb.as_slice()),
-                            photo_redactions::redacted_by.eq(by.clone()),
-                            photo_redactions::redacted_at.eq(now),
-                        ))
-                        .execute(conn)
+                let unit_path = redactor_role(conn, &account, &case_id)?;
+                let regions_json = serde_json::to_string(&regions).map_err(AppError::internal)?;
+                let now = now_ms();
+                let by = Some(account.account_id.clone()).filter(|id| !id.is_empty());
+                let replaced: Option<(String, Option<String>)> = db_run!(conn, {
+                    photo_redactions::table
+                        .find(&pid)
+                        .select((photo_redactions::regions, photo_redactions::object_key))
+                        .first(conn)
+                        .optional()
                 })?;
-            }
-            let previous = replaced.as_deref().map(stored_regions).transpose()?;
-            audit::append(
-                conn,
-                audit::Entry::by(&account, audit_action::PHOTO_REDACT, "photo", &photo_id)
-                    .in_unit(Some(unit_path))
-                    .with_detail(serde_json::json!({
-                        "case": case_id,
-                        "regions": regions,
-                        "replaced": previous,
-                    })),
-            )?;
-            Ok(PhotoRedaction {
-                photo_id: photo_id.clone(),
-                regions,
-                redacted_at: now,
-                by_name: Some(account.full_name.clone()),
+                let (replaced, replaced_key) = replaced.unzip();
+                if replaced.is_some() {
+                    db_run!(conn, {
+                        diesel::update(photo_redactions::table.find(&pid))
+                            .set((
+                                photo_redactions::regions.eq(&regions_json),
+                                photo_redactions::full_bytes.eq(full.as_slice()),
+                                photo_redactions::thumb_bytes.eq(thumb.as_slice()),
+                                photo_redactions::object_key.eq(object_key.clone()),
+                                photo_redactions::redacted_by.eq(by.clone()),
+                                photo_redactions::redacted_at.eq(now),
+                            ))
+                            .execute(conn)
+                    })?;
+                } else {
+                    db_run!(conn, {
+                        diesel::insert_into(photo_redactions::table)
+                            .values((
+                                photo_redactions::photo_id.eq(&pid),
+                                photo_redactions::report_id.eq(&rid),
+                                photo_redactions::regions.eq(&regions_json),
+                                photo_redactions::full_bytes.eq(full.as_slice()),
+                                photo_redactions::thumb_bytes.eq(thumb.as_slice()),
+                                photo_redactions::object_key.eq(object_key.clone()),
+                                photo_redactions::redacted_by.eq(by.clone()),
+                                photo_redactions::redacted_at.eq(now),
+                            ))
+                            .execute(conn)
+                    })?;
+                }
+                let previous = replaced.as_deref().map(stored_regions).transpose()?;
+                audit::append(
+                    conn,
+                    audit::Entry::by(&account, audit_action::PHOTO_REDACT, "photo", &photo_id)
+                        .in_unit(Some(unit_path))
+                        .with_detail(serde_json::json!({
+                            "case": case_id,
+                            "regions": regions,
+                            "replaced": previous,
+                        })),
+                )?;
+                Ok((
+                    PhotoRedaction {
+                        photo_id: photo_id.clone(),
+                        regions,
+                        redacted_at: now,
+                        by_name: Some(account.full_name.clone()),
+                    },
+                    replaced_key.flatten(),
+                ))
             })
         })
-    })
-    .await
+        .await?;
+    // The replaced copy's object, once nothing names it. Failing here leaves an object no row
+    // names, never a row without its object, so it is logged and the redaction stands.
+    if let Some(key) = replaced_key {
+        let photos = photos.clone();
+        if let Err(e) = db
+            .run(move |conn| photos.delete_unreferenced(conn, &[key], None))
+            .await
+        {
+            tracing::warn!(error = %e.0.message.en, "the replaced redacted copy stays in the object store");
+        }
+    }
+    Ok(redaction)
 }

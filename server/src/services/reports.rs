@@ -4,6 +4,7 @@
 use crate::db::{in_transaction, new_id, new_random_id, now_ms, DbConn};
 use crate::db_run;
 use crate::error::{AppError, AppResult};
+use crate::photo_store::PhotoBody;
 use crate::schema::{accounts, counters, report_events, report_photos, reports, staff, units};
 use diesel::prelude::*;
 use rand::Rng;
@@ -48,11 +49,13 @@ pub fn code_from_digest(digest: &[u8]) -> String {
         .collect()
 }
 
-/// A photo already re-encoded without metadata.
+/// A photo already re-encoded without metadata, its bytes either here (for the database) or
+/// already in the object store under `object_key`.
 pub struct StoredPhoto {
     pub content_type: String,
     pub full: Vec<u8>,
     pub thumb: Vec<u8>,
+    pub object_key: Option<String>,
     pub width: u32,
     pub height: u32,
 }
@@ -204,6 +207,7 @@ fn insert_photos(
             report_photos::content_type.eq(photo.content_type.clone()),
             report_photos::full_bytes.eq(photo.full.clone()),
             report_photos::thumb_bytes.eq(photo.thumb.clone()),
+            report_photos::object_key.eq(photo.object_key.clone()),
             report_photos::width.eq(photo.width as i32),
             report_photos::height.eq(photo.height as i32),
             report_photos::created_at.eq(now),
@@ -587,15 +591,17 @@ pub fn photo_ids(conn: &mut DbConn, report_id: &str) -> AppResult<Vec<String>> {
     })?)
 }
 
-/// A photo of a report, if it belongs to that report: (content type, bytes).
+/// A photo of a report, if it belongs to that report: (content type, where its bytes are).
 pub fn photo(
     conn: &mut DbConn,
     report_id: &str,
     photo_id: &str,
     thumb: bool,
-) -> AppResult<(String, Vec<u8>)> {
+) -> AppResult<(String, PhotoBody)> {
     let (rid, pid) = (report_id.to_string(), photo_id.to_string());
-    let found: Option<(String, Vec<u8>, Vec<u8>)> = db_run!(conn, {
+    // (content type, full bytes, thumbnail bytes, object key)
+    type PhotoRow = (String, Vec<u8>, Vec<u8>, Option<String>);
+    let found: Option<PhotoRow> = db_run!(conn, {
         report_photos::table
             .filter(report_photos::id.eq(pid))
             .filter(report_photos::report_id.eq(rid))
@@ -603,12 +609,13 @@ pub fn photo(
                 report_photos::content_type,
                 report_photos::full_bytes,
                 report_photos::thumb_bytes,
+                report_photos::object_key,
             ))
             .first(conn)
             .optional()
     })?;
-    let (ct, full, small) = found.ok_or_else(AppError::not_found)?;
-    Ok((ct, if thumb { small } else { full }))
+    let (ct, full, small, key) = found.ok_or_else(AppError::not_found)?;
+    Ok((ct, PhotoBody::of_row(key, full, small, thumb)))
 }
 
 pub fn wrong_code() -> AppError {

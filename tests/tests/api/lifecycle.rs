@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 use serde_json::json;
+use server::photo_store::PhotoStore;
 use server::schema::{outbox, ratings, report_events, report_photos, reports};
 use server::services::lifecycle::{run_once, LifecycleRun, Retention};
 use shared::report::{ReportReceipt, ReportView, ERASURE_WITHIN_MS};
@@ -117,7 +118,8 @@ async fn ask_erasure(app: &TestApp, access: &str) -> reqwest::Response {
 }
 
 async fn run_job(app: &TestApp, retention: Retention, now: i64) -> LifecycleRun {
-    app.on_db(move |conn| run_once(conn, &retention, now, 500).unwrap())
+    let photos = PhotoStore::from_config(&app.config).unwrap();
+    app.on_db(move |conn| run_once(conn, &photos, &retention, now, 500).unwrap())
         .await
 }
 

@@ -194,3 +194,65 @@ async fn a_report_sent_to_two_processes_at_once_is_stored_once_and_both_get_its_
         .await;
     assert_eq!(stored, 6);
 }
+
+#[tokio::test]
+async fn a_process_stopped_gracefully_hands_its_job_leases_over_at_once() {
+    use server::schema::job_leases;
+    let app = spawn_app_with(|c| {
+        c.lifecycle_interval_secs = 0;
+        c.overdue_interval_secs = 0;
+        c.reception_digest_interval_secs = 0;
+    })
+    .await;
+    // The second process runs the data lifecycle job every second, so it holds that lease.
+    let mut config = app.config.clone();
+    config.lifecycle_interval_secs = 1;
+    let second = server::startup::Application::build(config).await.unwrap();
+    let holder = second.state.db.lease_holder().to_string();
+    let stop = second.server_handle();
+    let running = tokio::spawn(second.run_until_stopped());
+    let lease = || async {
+        app.on_db(|conn| {
+            server::db_run!(conn, {
+                job_leases::table
+                    .find("data-lifecycle")
+                    .select((job_leases::holder, job_leases::lease_until))
+                    .first::<(String, i64)>(conn)
+                    .optional()
+                    .unwrap()
+            })
+        })
+        .await
+    };
+    let mut held = None;
+    for _ in 0..100 {
+        held = lease().await;
+        if held.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (by, until) = held.expect("the second process took the lease");
+    assert_eq!(by, holder);
+    // Held for three intervals: without a hand-over, another process would wait that long
+    // (three hours at the default interval).
+    assert!(until > server::db::now_ms());
+
+    // SIGTERM's graceful stop: the lease is given up, and another process may take it now.
+    stop.stop(true).await;
+    running.await.unwrap().unwrap();
+    assert_eq!(lease().await, Some((holder, 0)));
+    let taken = app
+        .on_db(|conn| {
+            server::services::jobs::claim_lease(
+                conn,
+                "data-lifecycle",
+                "the-first-process",
+                server::db::now_ms(),
+                3_000,
+            )
+            .unwrap()
+        })
+        .await;
+    assert!(taken, "another process takes the released lease at once");
+}
