@@ -1,7 +1,7 @@
 //! Accounts and roles. Any change to who an account is (role, unit, password, status) bumps its
 //! `auth_version` and ends its sessions, so the change holds at once.
 
-use super::{audit, like_pattern, lower, offset, page_of, subtree_range, units};
+use super::{audit, lower, offset, page_of, search_pattern, subtree_range, units};
 use crate::auth::{revoke_all_sessions, Actor};
 use crate::crypto::DataKey;
 use crate::db::{in_transaction, new_id, now_ms, DbConn};
@@ -109,10 +109,7 @@ pub fn list(
     };
     let range = subtree_range(root.as_deref().unwrap_or(&actor.scope_path));
     let include_inactive = q.include_inactive.unwrap_or(false);
-    let pattern =
-        q.q.as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(like_pattern);
+    let pattern = search_pattern(q)?;
     if pattern.is_some() {
         super::unicode_lower(conn)?;
     }

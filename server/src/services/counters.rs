@@ -1,6 +1,6 @@
 //! Counters (quầy) of a unit, each with the random token its QR code carries.
 
-use super::{like_pattern, lower, offset, page_of, subtree_range, units};
+use super::{lower, offset, page_of, search_pattern, subtree_range, units};
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, DbConn};
 use crate::db_run;
@@ -72,10 +72,7 @@ pub fn list(conn: &mut DbConn, actor: &Actor, q: &ListQuery) -> AppResult<Page<C
     };
     let range = subtree_range(&root);
     let include_inactive = q.include_inactive.unwrap_or(false);
-    let pattern =
-        q.q.as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(like_pattern);
+    let pattern = search_pattern(q)?;
     if pattern.is_some() {
         super::unicode_lower(conn)?;
     }

@@ -68,6 +68,24 @@ pub fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The LIKE pattern of a list's free-text search (`q`), if there is one. A control character
+/// (a NUL, say) can be in no stored name, and PostgreSQL refuses a NUL outright: it is refused
+/// here with a clear error rather than reaching the database.
+pub fn search_pattern(q: &ListQuery) -> AppResult<Option<String>> {
+    let Some(term) = q.q.as_deref().filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if term.chars().any(char::is_control) {
+        return Err(crate::error::AppError(shared::ApiError::field(
+            "q",
+            shared::FieldCode::InvalidFormat,
+            "Từ khoá tìm kiếm có ký tự điều khiển không hợp lệ.",
+            "The search term holds a control character, which is not allowed.",
+        )));
+    }
+    Ok(Some(like_pattern(term)))
+}
+
 pub fn page_of<T>(items: Vec<T>, total: i64, q: &ListQuery) -> Page<T> {
     Page {
         items,

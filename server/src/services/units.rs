@@ -1,7 +1,7 @@
 //! Units: the tree of provinces, communes and wards, departments and service centres.
 
 use super::audit::Entry;
-use super::{like_pattern, lower, offset, page_of, subtree_range};
+use super::{lower, offset, page_of, search_pattern, subtree_range};
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, DbConn};
 use crate::db_run;
@@ -129,10 +129,7 @@ pub fn list(conn: &mut DbConn, actor: &Actor, q: &ListQuery) -> AppResult<Page<U
     };
     let range = subtree_range(&root);
     let include_inactive = q.include_inactive.unwrap_or(false);
-    let pattern =
-        q.q.as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(like_pattern);
+    let pattern = search_pattern(q)?;
     if pattern.is_some() {
         super::unicode_lower(conn)?;
     }

@@ -496,3 +496,28 @@ async fn a_json_array_is_not_read_as_an_object_field_by_field() {
     assert_api_error(resp, 400, ErrorCode::MalformedRequest).await;
     assert_eq!(snapshot(&app).await, before);
 }
+
+/// A search term with a control character (schemathesis sent `q=%00`, which PostgreSQL refuses
+/// outright and which had answered 500) is refused with a field error on every list.
+#[tokio::test]
+async fn a_search_term_with_a_control_character_is_refused_on_every_list() {
+    let app = spawn_app().await;
+    for list in ["units", "counters", "staff", "accounts"] {
+        for term in ["%00", "ab%00c", "x%07"] {
+            let resp = app
+                .get(&format!("/api/v1/{list}?q={term}"), &app.admin_token)
+                .await;
+            let error = assert_api_error(resp, 400, ErrorCode::ValidationFailed).await;
+            assert_eq!(error.fields[0].field, "q", "{list}");
+            assert_eq!(error.fields[0].code, FieldCode::InvalidFormat, "{list}");
+        }
+        // An ordinary term still searches.
+        let resp = app
+            .get(
+                &format!("/api/v1/{list}?q=Gia%20Vi%E1%BB%85n"),
+                &app.admin_token,
+            )
+            .await;
+        assert_eq!(resp.status(), 200, "{list}");
+    }
+}
