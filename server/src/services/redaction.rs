@@ -189,17 +189,19 @@ pub async fn redact(
                         .optional()
                 })?;
                 let (replaced, replaced_key) = replaced.unzip();
+                // What a redaction sets, whether it is the photo's first or replaces one.
+                let copy = (
+                    photo_redactions::regions.eq(&regions_json),
+                    photo_redactions::full_bytes.eq(full.as_slice()),
+                    photo_redactions::thumb_bytes.eq(thumb.as_slice()),
+                    photo_redactions::object_key.eq(object_key.clone()),
+                    photo_redactions::redacted_by.eq(by.clone()),
+                    photo_redactions::redacted_at.eq(now),
+                );
                 if replaced.is_some() {
                     db_run!(conn, {
                         diesel::update(photo_redactions::table.find(&pid))
-                            .set((
-                                photo_redactions::regions.eq(&regions_json),
-                                photo_redactions::full_bytes.eq(full.as_slice()),
-                                photo_redactions::thumb_bytes.eq(thumb.as_slice()),
-                                photo_redactions::object_key.eq(object_key.clone()),
-                                photo_redactions::redacted_by.eq(by.clone()),
-                                photo_redactions::redacted_at.eq(now),
-                            ))
+                            .set(copy.clone())
                             .execute(conn)
                     })?;
                 } else {
@@ -208,12 +210,7 @@ pub async fn redact(
                             .values((
                                 photo_redactions::photo_id.eq(&pid),
                                 photo_redactions::report_id.eq(&rid),
-                                photo_redactions::regions.eq(&regions_json),
-                                photo_redactions::full_bytes.eq(full.as_slice()),
-                                photo_redactions::thumb_bytes.eq(thumb.as_slice()),
-                                photo_redactions::object_key.eq(object_key.clone()),
-                                photo_redactions::redacted_by.eq(by.clone()),
-                                photo_redactions::redacted_at.eq(now),
+                                copy.clone(),
                             ))
                             .execute(conn)
                     })?;
