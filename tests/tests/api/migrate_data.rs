@@ -255,44 +255,46 @@ fn pg_rows(url: &str) -> Rows {
     all
 }
 
+/// The `name` column of `sql`'s rows, sorted.
+fn names<C>(c: &mut C, sql: &str) -> Vec<String>
+where
+    C: Connection,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Name>,
+{
+    let mut names: Vec<String> = diesel::sql_query(sql)
+        .load::<Name>(c)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+    names.sort();
+    names
+}
+
 /// The migration versions a database has applied.
 fn versions_sqlite(path: &str) -> Vec<String> {
     let mut c = SqliteConnection::establish(path).unwrap();
-    let mut v: Vec<String> =
-        diesel::sql_query("SELECT version AS name FROM __diesel_schema_migrations")
-            .load::<Name>(&mut c)
-            .unwrap()
-            .into_iter()
-            .map(|n| n.name)
-            .collect();
-    v.sort();
-    v
+    names(
+        &mut c,
+        "SELECT version AS name FROM __diesel_schema_migrations",
+    )
 }
 
 fn versions_pg(url: &str) -> Vec<String> {
     let mut c = PgConnection::establish(url).unwrap();
-    let mut v: Vec<String> =
-        diesel::sql_query("SELECT version::text AS name FROM __diesel_schema_migrations")
-            .load::<Name>(&mut c)
-            .unwrap()
-            .into_iter()
-            .map(|n| n.name)
-            .collect();
-    v.sort();
-    v
+    names(
+        &mut c,
+        "SELECT version::text AS name FROM __diesel_schema_migrations",
+    )
 }
 
 /// Every index of the database, as `CREATE INDEX` statements.
 fn indexes(url: &str) -> Vec<String> {
     let mut c = PgConnection::establish(url).unwrap();
-    diesel::sql_query(
-        "SELECT indexdef AS name FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1",
+    names(
+        &mut c,
+        "SELECT indexdef AS name FROM pg_indexes WHERE schemaname = current_schema()",
     )
-    .load::<Name>(&mut c)
-    .unwrap()
-    .into_iter()
-    .map(|n| n.name)
-    .collect()
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
